@@ -1,0 +1,105 @@
+// W3C Trace Context Level 2 `traceparent`/`tracestate` propagator.
+// https://www.w3.org/TR/trace-context-2/
+import {
+  type Context,
+  type SpanContext,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+  trace,
+} from '@opentelemetry/api';
+import { isValidSpanId, isValidTraceId } from './ids.js';
+import { parseTraceState } from './trace-state.js';
+
+export const TRACEPARENT = 'traceparent';
+export const TRACESTATE = 'tracestate';
+
+/** Trace flags this version knows: sampled (0x01) and, since Level 2, random (0x02). */
+export const KNOWN_TRACE_FLAGS = 0x03;
+/** Level 2 `random` flag: the trace id's right-most 7 bytes are random. */
+export const RANDOM_TRACE_FLAG = 0x02;
+
+const VERSION_00 = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const FUTURE = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+
+/** The parts of a valid `traceparent` header. */
+export interface TraceParent {
+  traceId: string;
+  spanId: string;
+  /** Only the flags this version defines (sampled, random); unknown bits are dropped. */
+  traceFlags: number;
+}
+
+/**
+ * Parses a `traceparent` value. Version `00` must match exactly; a higher version is read by
+ * the version-00 prefix rules (anything after the flags must start with `-`); `ff`, upper-case
+ * hex and all-zero ids are invalid. Returns `null` for anything invalid.
+ */
+export function parseTraceParent(header: string): TraceParent | null {
+  // Optional white space around the value is not part of it (RFC 9110 field values).
+  const value = header.replace(/^[ \t]+|[ \t]+$/g, '');
+  const match = value.startsWith('00-') ? VERSION_00.exec(value) : FUTURE.exec(value);
+  if (match === null) return null;
+  const [traceId, spanId, flags] = value.startsWith('00-')
+    ? [match[1], match[2], match[3]]
+    : [match[2], match[3], match[4]];
+  if (match[1] === 'ff' || traceId === undefined || spanId === undefined || flags === undefined) {
+    return null;
+  }
+  if (!isValidTraceId(traceId) || !isValidSpanId(spanId)) return null;
+  return { traceId, spanId, traceFlags: Number.parseInt(flags, 16) & KNOWN_TRACE_FLAGS };
+}
+
+/** Formats a version-00 `traceparent`; only the known flags are written. */
+export function formatTraceParent(spanContext: SpanContext): string {
+  const flags = (spanContext.traceFlags & KNOWN_TRACE_FLAGS).toString(16).padStart(2, '0');
+  return `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
+}
+
+function headerValue(carrier: unknown, getter: TextMapGetter, key: string): string | undefined {
+  const value = getter.get(carrier, key);
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value.join(',');
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The W3C Trace Context propagator (`traceparent` and `tracestate`). */
+export function createTraceContextPropagator(): TextMapPropagator {
+  return {
+    inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+      const spanContext = trace.getSpanContext(context);
+      if (
+        spanContext === undefined ||
+        !isValidTraceId(spanContext.traceId) ||
+        !isValidSpanId(spanContext.spanId)
+      ) {
+        return;
+      }
+      setter.set(carrier, TRACEPARENT, formatTraceParent(spanContext));
+      const state = spanContext.traceState?.serialize();
+      if (state) setter.set(carrier, TRACESTATE, state);
+    },
+
+    extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+      let parent: TraceParent | null;
+      let stateHeader: string | undefined;
+      try {
+        const header = headerValue(carrier, getter, TRACEPARENT);
+        // Several traceparent headers cannot be told apart: the trace is restarted.
+        if (header === undefined || header.includes(',')) return context;
+        parent = parseTraceParent(header);
+        stateHeader = headerValue(carrier, getter, TRACESTATE);
+      } catch {
+        return context; // a throwing getter is bad input, not our exception to raise
+      }
+      if (parent === null) return context;
+      const traceState = stateHeader === undefined ? null : parseTraceState(stateHeader);
+      const spanContext: SpanContext = { ...parent, isRemote: true };
+      if (traceState !== null) spanContext.traceState = traceState;
+      return trace.setSpanContext(context, spanContext);
+    },
+
+    fields(): string[] {
+      return [TRACEPARENT, TRACESTATE];
+    },
+  };
+}

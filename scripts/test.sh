@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every test (Node and workerd projects) from a bare clone: bootstraps the toolchain,
+# installs the locked dependencies, then runs vitest. Extra arguments go to vitest.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/toolchain.sh
+if [ ! -f node_modules/.pnpm/lock.yaml ] || ! cmp -s pnpm-lock.yaml node_modules/.pnpm/lock.yaml; then
+  pnpm install --frozen-lockfile
+fi
+exec pnpm exec vitest run "$@"
