@@ -1,6 +1,65 @@
 // @edgetrace/core: an OpenTelemetry-API tracer built for edge runtimes.
+export type { BaggageEntry } from '@opentelemetry/api';
+export { createBaggagePropagator, formatBaggage, parseBaggage } from './baggage.js';
+export type { BatchProcessor, BatchProcessorOptions } from './batch-processor.js';
+export { createBatchProcessor } from './batch-processor.js';
+export { createCompositePropagator, createDefaultPropagator } from './composite-propagator.js';
+export type { AsyncLocalStorageClass, AsyncLocalStorageLike } from './context-manager.js';
+export {
+  createAsyncLocalStorageContextManager,
+  createContextManager,
+  createStackContextManager,
+  findAsyncLocalStorage,
+} from './context-manager.js';
+export type { DropCounter } from './drop-counter.js';
+export { createDropCounter } from './drop-counter.js';
+export type { EnvReader, EnvSource, NumberCheck } from './env.js';
+export { createEnvReader, parseKeyValueList, processEnv } from './env.js';
+export { ConfigError } from './errors.js';
 export type { IdGenerator } from './ids.js';
 export { createIdGenerator, isValidSpanId, isValidTraceId } from './ids.js';
+export type { MemoryExporter } from './memory-exporter.js';
+export { createMemoryExporter } from './memory-exporter.js';
+export { createMultiProcessor } from './multi-processor.js';
+export type { EdgeTracerProvider, ExportMode, TracerProviderOptions } from './provider.js';
+export { createTracerProvider } from './provider.js';
+export type { ParentBasedOptions, SamplerName } from './samplers.js';
+export {
+  alwaysOffSampler,
+  alwaysOnSampler,
+  createSampler,
+  parentBasedSampler,
+  SAMPLER_NAMES,
+  traceIdRatioSampler,
+} from './samplers.js';
+export { createSimpleProcessor } from './simple-processor.js';
+export type { TailPolicy } from './tail-policy.js';
+export { isSampled, keepTrace } from './tail-policy.js';
+export type { Clock } from './time.js';
+export { createClock, toEpochMillis } from './time.js';
+export type { TraceBufferOptions, TraceBufferProcessor } from './trace-buffer-processor.js';
+export { createTraceBufferProcessor } from './trace-buffer-processor.js';
 export type { TraceParent } from './trace-context.js';
-export { createTraceContextPropagator, formatTraceParent, parseTraceParent } from './trace-context.js';
+export {
+  createTraceContextPropagator,
+  formatTraceParent,
+  KNOWN_TRACE_FLAGS,
+  parseTraceParent,
+  RANDOM_TRACE_FLAG,
+} from './trace-context.js';
 export { createTraceState, parseTraceState } from './trace-state.js';
+export type {
+  ExportResult,
+  InstrumentationScope,
+  Resource,
+  Sampler,
+  SamplingResult,
+  SpanData,
+  SpanEventData,
+  SpanExporter,
+  SpanLimits,
+  SpanLinkData,
+  SpanProcessor,
+} from './types.js';
+export { SamplingDecision } from './types.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,114 @@
+// The server processor: queues sampled spans and exports them in batches, by size and by
+// interval — one timer per processor, never one per span. Bounded: a full queue drops and counts.
+import { type Context, diag } from '@opentelemetry/api';
+import { createDropCounter } from './drop-counter.js';
+import { isSampled } from './tail-policy.js';
+import type { Clock } from './time.js';
+import type { SpanData, SpanExporter, SpanProcessor } from './types.js';
+
+export interface BatchProcessorOptions {
+  readonly exporter: SpanExporter;
+  /** Spans waiting at most; more are dropped. @default 2048 */
+  readonly maxQueueSize?: number;
+  /** Spans per export at most. @default 512 */
+  readonly maxExportBatchSize?: number;
+  /** The longest a span waits before its batch is exported. @default 5000 */
+  readonly scheduledDelayMs?: number;
+  readonly now: Clock;
+}
+
+/** A batch processor, with its drop counts. */
+export interface BatchProcessor extends SpanProcessor {
+  readonly dropped: Readonly<Record<string, number>>;
+}
+
+interface Timer {
+  unref?(): void;
+}
+
+export function createBatchProcessor(options: BatchProcessorOptions): BatchProcessor {
+  const { exporter, now, maxQueueSize = 2048, scheduledDelayMs = 5000 } = options;
+  const maxExportBatchSize = Math.min(options.maxExportBatchSize ?? 512, maxQueueSize);
+  const queue: SpanData[] = [];
+  const drops = createDropCounter('spans', now);
+  // One export at a time: while it is in flight spans wait in the queue, which is the bound.
+  let inFlight: Promise<void> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+
+  function pump(force: boolean): void {
+    if (inFlight !== undefined || queue.length === 0) return;
+    if (!force && queue.length < maxExportBatchSize) return;
+    const batch = queue.splice(0, maxExportBatchSize);
+    inFlight = exporter
+      .export(batch)
+      .then(
+        (result) => {
+          if (!result.ok) drops.drop(`export failed: ${result.error}`, batch.length);
+        },
+        (error: unknown) => drops.drop(`exporter threw: ${String(error)}`, batch.length),
+      )
+      .finally(() => {
+        inFlight = undefined;
+        pump(false);
+        schedule();
+      });
+  }
+
+  function schedule(): void {
+    if (timer !== undefined || queue.length === 0 || stopped) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      pump(true);
+      schedule();
+    }, scheduledDelayMs);
+    // On Node a pending export timer must not keep the process alive.
+    (timer as Timer).unref?.();
+  }
+
+  async function flush(): Promise<void> {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    while (inFlight !== undefined || queue.length > 0) {
+      pump(true);
+      await inFlight;
+    }
+    try {
+      await exporter.forceFlush?.();
+    } catch (error) {
+      diag.error('edgetrace: exporter forceFlush failed', error);
+    }
+  }
+
+  return {
+    get dropped() {
+      return drops.totals;
+    },
+    onStart(_span: SpanData, _parentContext: Context): void {},
+    onEnd(span: SpanData): void {
+      if (!isSampled(span)) return;
+      if (stopped) {
+        drops.drop('processor shut down');
+        return;
+      }
+      if (queue.length >= maxQueueSize) {
+        drops.drop('queue full');
+        return;
+      }
+      queue.push(span);
+      pump(false);
+      schedule();
+    },
+    forceFlush: flush,
+    async shutdown(): Promise<void> {
+      if (stopped) return;
+      stopped = true;
+      await flush();
+      try {
+        await exporter.shutdown?.();
+      } catch (error) {
+        diag.error('edgetrace: exporter shutdown failed', error);
+      }
+    },
+  };
+}

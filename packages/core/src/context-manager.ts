@@ -1,0 +1,120 @@
+// Context managers for `@opentelemetry/api`: one over `AsyncLocalStorage`, so the active span
+// follows `await`, and a synchronous stack for runtimes without it (workerd without
+// `nodejs_compat`), where async code passes context explicitly.
+import { type Context, type ContextManager, ROOT_CONTEXT } from '@opentelemetry/api';
+
+/** The part of Node's `AsyncLocalStorage` the context manager uses. */
+export interface AsyncLocalStorageLike<T> {
+  getStore(): T | undefined;
+  run<R>(store: T, callback: () => R): R;
+}
+
+/** A constructor of `AsyncLocalStorage`, such as `node:async_hooks`'. */
+export type AsyncLocalStorageClass = new <T>() => AsyncLocalStorageLike<T>;
+
+interface MaybeGlobals {
+  AsyncLocalStorage?: unknown;
+  process?: { getBuiltinModule?: (id: string) => unknown };
+}
+
+/**
+ * Finds `AsyncLocalStorage` without a static `node:` import: a global of that name, else
+ * `process.getBuiltinModule('node:async_hooks')` (Node ≥ 22.3, Deno, Bun, workerd with
+ * `nodejs_compat`). Returns `undefined` where the runtime has none.
+ */
+export function findAsyncLocalStorage(): AsyncLocalStorageClass | undefined {
+  const globals = globalThis as MaybeGlobals;
+  if (typeof globals.AsyncLocalStorage === 'function') {
+    return globals.AsyncLocalStorage as AsyncLocalStorageClass;
+  }
+  try {
+    const process = globals.process;
+    const hooks = process?.getBuiltinModule?.('node:async_hooks') as MaybeGlobals | undefined;
+    if (typeof hooks?.AsyncLocalStorage === 'function')
+      return hooks.AsyncLocalStorage as AsyncLocalStorageClass;
+  } catch {
+    // A runtime that refuses the module has no AsyncLocalStorage for us.
+  }
+  return undefined;
+}
+
+type Fn<A extends unknown[], R> = (this: unknown, ...args: A) => R;
+
+function bindFunction<T>(manager: ContextManager, context: Context, target: T): T {
+  if (typeof target !== 'function') return target;
+  const fn = target as unknown as Fn<unknown[], unknown>;
+  const bound = function (this: unknown, ...args: unknown[]): unknown {
+    return manager.with(context, () => fn.apply(this, args));
+  };
+  return bound as unknown as T;
+}
+
+/** A context manager over `AsyncLocalStorage`: context follows `await` and callbacks. */
+export function createAsyncLocalStorageContextManager(Storage: AsyncLocalStorageClass): ContextManager {
+  let storage: AsyncLocalStorageLike<Context> = new Storage<Context>();
+  const manager: ContextManager = {
+    active: () => storage.getStore() ?? ROOT_CONTEXT,
+    with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+      context: Context,
+      fn: F,
+      thisArg?: ThisParameterType<F>,
+      ...args: A
+    ): ReturnType<F> {
+      return storage.run(context, () => fn.apply(thisArg, args));
+    },
+    bind: <T>(context: Context, target: T): T => bindFunction(manager, context, target),
+    enable: () => manager,
+    disable() {
+      storage = new Storage<Context>();
+      return manager;
+    },
+  };
+  return manager;
+}
+
+/**
+ * A context manager without `AsyncLocalStorage`: the context is active for the synchronous
+ * part of `with(...)` only. Each instance keeps its own stack, and a `with` always restores
+ * what it replaced, so concurrent requests never see each other's context.
+ */
+export function createStackContextManager(): ContextManager {
+  let current: Context = ROOT_CONTEXT;
+  const manager: ContextManager = {
+    active: () => current,
+    with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+      context: Context,
+      fn: F,
+      thisArg?: ThisParameterType<F>,
+      ...args: A
+    ): ReturnType<F> {
+      const previous = current;
+      current = context;
+      try {
+        return fn.apply(thisArg, args);
+      } finally {
+        current = previous;
+      }
+    },
+    bind: <T>(context: Context, target: T): T => bindFunction(manager, context, target),
+    enable: () => manager,
+    disable() {
+      current = ROOT_CONTEXT;
+      return manager;
+    },
+  };
+  return manager;
+}
+
+/**
+ * The best context manager this runtime allows, or one over the given `AsyncLocalStorage`;
+ * `async` says whether the active context follows `await`.
+ */
+export function createContextManager(Storage?: AsyncLocalStorageClass | false): {
+  manager: ContextManager;
+  async: boolean;
+} {
+  const found = Storage === false ? undefined : (Storage ?? findAsyncLocalStorage());
+  return found === undefined
+    ? { manager: createStackContextManager(), async: false }
+    : { manager: createAsyncLocalStorageContextManager(found), async: true };
+}

@@ -1,0 +1,44 @@
+// Span limits from options and the `OTEL_*_LIMIT` variables.
+import type { EnvReader } from './env.js';
+import { ConfigError } from './errors.js';
+import type { SpanLimits } from './types.js';
+
+const DEFAULT_COUNT = 128;
+
+/** Explicit options win over `OTEL_SPAN_*`, which win over the general `OTEL_ATTRIBUTE_*`. */
+export function resolveSpanLimits(options: Partial<SpanLimits> | undefined, env: EnvReader): SpanLimits {
+  const count = (name: string): number | undefined => env.number(name, { min: 0, integer: true });
+  const attributeCount = count('OTEL_ATTRIBUTE_COUNT_LIMIT');
+  const attributeLength = count('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT');
+  const limits: SpanLimits = {
+    attributeCountLimit: count('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT') ?? attributeCount ?? DEFAULT_COUNT,
+    attributeValueLengthLimit:
+      count('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ?? attributeLength ?? Number.POSITIVE_INFINITY,
+    eventCountLimit: count('OTEL_SPAN_EVENT_COUNT_LIMIT') ?? DEFAULT_COUNT,
+    linkCountLimit: count('OTEL_SPAN_LINK_COUNT_LIMIT') ?? DEFAULT_COUNT,
+    attributePerEventCountLimit: count('OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT') ?? attributeCount ?? DEFAULT_COUNT,
+    attributePerLinkCountLimit: count('OTEL_LINK_ATTRIBUTE_COUNT_LIMIT') ?? attributeCount ?? DEFAULT_COUNT,
+  };
+  if (options === undefined) return limits;
+  for (const [key, value] of Object.entries(options)) {
+    if (!(key in limits)) {
+      throw new ConfigError(
+        `spanLimits.${key} is not a span limit; use one of ${Object.keys(limits).join(', ')}`,
+      );
+    }
+    const valid =
+      value === Number.POSITIVE_INFINITY ||
+      (typeof value === 'number' && Number.isInteger(value) && value >= 0);
+    if (value !== undefined && !valid) {
+      throw new ConfigError(
+        `spanLimits.${key} must be a whole number ≥ 0 (or Infinity), got ${String(value)}`,
+      );
+    }
+  }
+  return {
+    ...limits,
+    ...(Object.fromEntries(
+      Object.entries(options).filter(([, v]) => v !== undefined),
+    ) as Partial<SpanLimits>),
+  };
+}

@@ -1,0 +1,32 @@
+// Fans span events out to several processors; one that throws does not stop the others.
+import { type Context, diag } from '@opentelemetry/api';
+import type { SpanData, SpanProcessor } from './types.js';
+
+const NOOP: SpanProcessor = {
+  onStart() {},
+  onEnd() {},
+  forceFlush: async () => {},
+  shutdown: async () => {},
+};
+
+export function createMultiProcessor(processors: readonly SpanProcessor[]): SpanProcessor {
+  if (processors.length === 0) return NOOP;
+  const each = (what: string, call: (p: SpanProcessor) => void): void => {
+    for (const processor of processors) {
+      try {
+        call(processor);
+      } catch (error) {
+        diag.error(`edgetrace: a span processor threw in ${what}`, error);
+      }
+    }
+  };
+  const all = async (call: (p: SpanProcessor) => Promise<void>): Promise<void> => {
+    await Promise.allSettled(processors.map(async (p) => call(p)));
+  };
+  return {
+    onStart: (span: SpanData, parent: Context) => each('onStart', (p) => p.onStart(span, parent)),
+    onEnd: (span: SpanData) => each('onEnd', (p) => p.onEnd(span)),
+    forceFlush: () => all((p) => p.forceFlush()),
+    shutdown: () => all((p) => p.shutdown()),
+  };
+}

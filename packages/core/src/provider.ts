@@ -1,0 +1,288 @@
+// createTracerProvider: normalises options and `OTEL_*` once, then hands out tracers.
+import {
+  type Attributes,
+  type ContextManager,
+  context,
+  diag,
+  propagation,
+  type TextMapPropagator,
+  type Tracer,
+  type TracerOptions,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
+import { createBaggagePropagator } from './baggage.js';
+import { type BatchProcessorOptions, createBatchProcessor } from './batch-processor.js';
+import { createCompositePropagator } from './composite-propagator.js';
+import { type AsyncLocalStorageClass, createContextManager } from './context-manager.js';
+import { createEnvReader, type EnvReader, type EnvSource, processEnv } from './env.js';
+import { ConfigError } from './errors.js';
+import { createIdGenerator, type IdGenerator } from './ids.js';
+import { resolveSpanLimits } from './limits.js';
+import { createMultiProcessor } from './multi-processor.js';
+import { createResource } from './resource.js';
+import { alwaysOffSampler, createSampler, SAMPLER_NAMES, type SamplerName } from './samplers.js';
+import { createSimpleProcessor } from './simple-processor.js';
+import type { TailPolicy } from './tail-policy.js';
+import { type Clock, createClock } from './time.js';
+import { createTraceBufferProcessor, type TraceBufferOptions } from './trace-buffer-processor.js';
+import { createTraceContextPropagator } from './trace-context.js';
+import { EdgeTracer } from './tracer.js';
+import type { Resource, Sampler, SpanExporter, SpanLimits, SpanProcessor } from './types.js';
+
+/** How the exporter receives spans. */
+export type ExportMode = 'trace' | 'batch' | 'simple';
+
+export interface TracerProviderOptions {
+  /** `service.name`. @default `OTEL_SERVICE_NAME`, else `unknown_service` */
+  serviceName?: string;
+  /** `service.version`. @default none */
+  serviceVersion?: string;
+  /** More resource attributes; they win over `OTEL_RESOURCE_ATTRIBUTES`. @default {} */
+  resource?: Attributes;
+  /**
+   * Where `OTEL_*` variables are read first — a Worker's `env` bindings, say — before
+   * `process.env`. Explicit options always win. @default process.env only
+   */
+  env?: EnvSource;
+  /** Where finished spans go. Without an exporter or processors nothing is exported. @default none */
+  exporter?: SpanExporter;
+  /**
+   * How spans reach the exporter: `trace` buffers each local trace and exports it when it has
+   * ended (edge runtimes); `batch` exports by size and interval (long-running servers);
+   * `simple` exports each span as it ends (tests). @default 'trace'
+   */
+  exportMode?: ExportMode;
+  /** Tail sampling for `trace` mode: keep whole traces by outcome. @default none (head sampling only) */
+  tail?: TailPolicy;
+  /** Bounds of the `trace` mode buffer. @default { maxTraces: 512, maxSpansPerTrace: 512, maxTraceAgeMs: 300000 } */
+  traceBuffer?: Pick<TraceBufferOptions, 'maxTraces' | 'maxSpansPerTrace' | 'maxTraceAgeMs'>;
+  /** Bounds of the `batch` mode queue. @default `OTEL_BSP_*`, else { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMs: 5000 } */
+  batch?: Pick<BatchProcessorOptions, 'maxQueueSize' | 'maxExportBatchSize' | 'scheduledDelayMs'>;
+  /** More processors, after the exporter's. @default [] */
+  processors?: SpanProcessor[];
+  /** A sampler, or an `OTEL_TRACES_SAMPLER` name. @default `OTEL_TRACES_SAMPLER`, else 'parentbased_always_on' */
+  sampler?: Sampler | SamplerName;
+  /** The ratio for the `traceidratio` samplers. @default `OTEL_TRACES_SAMPLER_ARG`, else 1 */
+  samplerArg?: number;
+  /** @default `OTEL_*_LIMIT`, else 128 each and no value length limit */
+  spanLimits?: Partial<SpanLimits>;
+  /** @default `OTEL_PROPAGATORS`, else W3C Trace Context + W3C Baggage */
+  propagator?: TextMapPropagator;
+  /**
+   * The `AsyncLocalStorage` class for the context manager, or `false` for none (context is then
+   * passed explicitly across `await`). @default found at runtime without a static `node:` import
+   */
+  asyncLocalStorage?: AsyncLocalStorageClass | false;
+  /** @default pooled `crypto.getRandomValues` */
+  idGenerator?: IdGenerator;
+  /** Unix epoch milliseconds. @default `performance.timeOrigin + performance.now()` */
+  now?: Clock;
+}
+
+/** What `createTracerProvider` returns: an OpenTelemetry `TracerProvider` and its controls. */
+export interface EdgeTracerProvider extends TracerProvider {
+  getTracer(name: string, version?: string, options?: TracerOptions): Tracer;
+  /**
+   * Installs this provider, its propagator and its context manager as the `@opentelemetry/api`
+   * globals. Returns `false` when another provider was registered first (the API keeps that one).
+   */
+  register(): boolean;
+  /** Exports what is ready and waits for exports in flight. Never rejects. */
+  forceFlush(): Promise<void>;
+  /** Flushes and stops. Never rejects. */
+  shutdown(): Promise<void>;
+  readonly resource: Resource;
+  readonly propagator: TextMapPropagator;
+  readonly contextManager: ContextManager;
+  /** Whether the context manager follows `await` (an `AsyncLocalStorage` was found). */
+  readonly asyncContext: boolean;
+  readonly sampler: Sampler;
+}
+
+const EXPORT_MODES: readonly ExportMode[] = ['trace', 'batch', 'simple'];
+const OPTION_NAMES = new Set([
+  'serviceName',
+  'serviceVersion',
+  'resource',
+  'env',
+  'exporter',
+  'exportMode',
+  'tail',
+  'traceBuffer',
+  'batch',
+  'processors',
+  'sampler',
+  'samplerArg',
+  'spanLimits',
+  'propagator',
+  'asyncLocalStorage',
+  'idGenerator',
+  'now',
+]);
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new ConfigError(message);
+}
+
+function validate(options: TracerProviderOptions): void {
+  check(options !== null && typeof options === 'object', 'createTracerProvider expects an options object');
+  for (const key of Object.keys(options)) {
+    check(OPTION_NAMES.has(key), `unknown option "${key}"; the options are ${[...OPTION_NAMES].join(', ')}`);
+  }
+  const { exporter, exportMode, processors, propagator, asyncLocalStorage, now, serviceName } = options;
+  check(
+    exporter === undefined || typeof exporter?.export === 'function',
+    'exporter must have an export(spans) method (createOtlpExporter() or createMemoryExporter())',
+  );
+  check(
+    exportMode === undefined || EXPORT_MODES.includes(exportMode),
+    `exportMode must be one of ${EXPORT_MODES.join(', ')}, got "${String(exportMode)}"`,
+  );
+  check(
+    processors === undefined ||
+      (Array.isArray(processors) && processors.every((p) => typeof p?.onEnd === 'function')),
+    'processors must be an array of span processors (objects with onStart, onEnd, forceFlush, shutdown)',
+  );
+  check(
+    propagator === undefined || typeof propagator?.inject === 'function',
+    'propagator must be a TextMapPropagator',
+  );
+  check(
+    asyncLocalStorage === undefined || asyncLocalStorage === false || typeof asyncLocalStorage === 'function',
+    'asyncLocalStorage must be the AsyncLocalStorage class (from node:async_hooks) or false',
+  );
+  check(
+    now === undefined || typeof now === 'function',
+    'now must be a function returning epoch milliseconds',
+  );
+  check(
+    serviceName === undefined || (typeof serviceName === 'string' && serviceName !== ''),
+    'serviceName must be a non-empty string',
+  );
+  check(
+    options.tail === undefined || exportMode === undefined || exportMode === 'trace',
+    'tail sampling needs exportMode "trace": only a per-trace buffer sees whole traces',
+  );
+  const tail = options.tail;
+  for (const key of ['slowerThanMs', 'slowFirstChunkMs'] as const) {
+    const value = tail?.[key];
+    check(
+      value === undefined || (typeof value === 'number' && value >= 0),
+      `tail.${key} must be a number ≥ 0`,
+    );
+  }
+  check(
+    options.samplerArg === undefined || (options.samplerArg >= 0 && options.samplerArg <= 1),
+    `samplerArg must be a ratio from 0 to 1, got ${String(options.samplerArg)}`,
+  );
+}
+
+function resolveSampler(options: TracerProviderOptions, env: EnvReader): Sampler {
+  if (env.boolean('OTEL_SDK_DISABLED') === true) return alwaysOffSampler();
+  const { sampler } = options;
+  if (sampler !== undefined && typeof sampler !== 'string') {
+    check(typeof sampler.shouldSample === 'function', 'sampler must be a Sampler or a sampler name');
+    return sampler;
+  }
+  const name = sampler ?? env.oneOf('OTEL_TRACES_SAMPLER', SAMPLER_NAMES) ?? 'parentbased_always_on';
+  const arg = options.samplerArg ?? env.number('OTEL_TRACES_SAMPLER_ARG', { min: 0, max: 1 });
+  return createSampler(name, arg);
+}
+
+function resolvePropagator(options: TracerProviderOptions, env: EnvReader): TextMapPropagator {
+  if (options.propagator !== undefined) return options.propagator;
+  const names = env.list('OTEL_PROPAGATORS') ?? ['tracecontext', 'baggage'];
+  const propagators: TextMapPropagator[] = [];
+  for (const name of names) {
+    if (name === 'tracecontext') propagators.push(createTraceContextPropagator());
+    else if (name === 'baggage') propagators.push(createBaggagePropagator());
+    else if (name !== 'none') {
+      diag.warn(`edgetrace: OTEL_PROPAGATORS names "${name}", which edgetrace does not provide; skipped`);
+    }
+  }
+  return createCompositePropagator(propagators);
+}
+
+function exportProcessor(
+  options: TracerProviderOptions,
+  env: EnvReader,
+  now: Clock,
+): SpanProcessor | undefined {
+  const { exporter } = options;
+  if (exporter === undefined) return undefined;
+  const mode = options.exportMode ?? 'trace';
+  if (mode === 'simple') return createSimpleProcessor(exporter);
+  if (mode === 'batch') {
+    const count = (name: string): number | undefined => env.number(name, { min: 1, integer: true });
+    return createBatchProcessor({
+      exporter,
+      now,
+      maxQueueSize: options.batch?.maxQueueSize ?? count('OTEL_BSP_MAX_QUEUE_SIZE') ?? 2048,
+      maxExportBatchSize: options.batch?.maxExportBatchSize ?? count('OTEL_BSP_MAX_EXPORT_BATCH_SIZE') ?? 512,
+      scheduledDelayMs: options.batch?.scheduledDelayMs ?? count('OTEL_BSP_SCHEDULE_DELAY') ?? 5000,
+    });
+  }
+  return createTraceBufferProcessor({ ...options.traceBuffer, exporter, now, tail: options.tail });
+}
+
+/**
+ * Creates a tracer provider. Options are checked here, once: an invalid one throws a
+ * `ConfigError` saying what to fix; an invalid `OTEL_*` variable only warns and takes the default.
+ */
+export function createTracerProvider(options: TracerProviderOptions = {}): EdgeTracerProvider {
+  validate(options);
+  const env = createEnvReader(options.env, processEnv());
+  const now = options.now ?? createClock();
+  const resource = createResource(
+    {
+      serviceName: options.serviceName,
+      serviceVersion: options.serviceVersion,
+      attributes: options.resource,
+    },
+    env,
+  );
+  const sampler = resolveSampler(options, env);
+  const limits = resolveSpanLimits(options.spanLimits, env);
+  const propagator = resolvePropagator(options, env);
+  const { manager: contextManager, async: asyncContext } = createContextManager(options.asyncLocalStorage);
+  const processors = [exportProcessor(options, env, now), ...(options.processors ?? [])].filter(
+    (p): p is SpanProcessor => p !== undefined,
+  );
+  const processor =
+    processors.length === 1 && processors[0] !== undefined ? processors[0] : createMultiProcessor(processors);
+  const ids = options.idGenerator ?? createIdGenerator();
+  const recordUnsampled = options.tail !== undefined && env.boolean('OTEL_SDK_DISABLED') !== true;
+  const tracers = new Map<string, Tracer>();
+
+  const provider: EdgeTracerProvider = {
+    resource,
+    propagator,
+    contextManager,
+    asyncContext,
+    sampler,
+    getTracer(name: string, version?: string, tracerOptions?: TracerOptions): Tracer {
+      const key = `${name}@${version ?? ''}:${tracerOptions?.schemaUrl ?? ''}`;
+      let tracer = tracers.get(key);
+      if (tracer === undefined) {
+        const scope = {
+          name: typeof name === 'string' && name !== '' ? name : 'unknown',
+          ...(version === undefined ? {} : { version }),
+          ...(tracerOptions?.schemaUrl === undefined ? {} : { schemaUrl: tracerOptions.schemaUrl }),
+        };
+        tracer = new EdgeTracer({ resource, scope, limits, processor, now, sampler, ids, recordUnsampled });
+        tracers.set(key, tracer);
+      }
+      return tracer;
+    },
+    register(): boolean {
+      const tracing = trace.setGlobalTracerProvider(provider);
+      const propagating = propagation.setGlobalPropagator(propagator);
+      const contexts = context.setGlobalContextManager(contextManager);
+      return tracing && propagating && contexts;
+    },
+    forceFlush: () => processor.forceFlush().catch(() => undefined),
+    shutdown: () => processor.shutdown().catch(() => undefined),
+  };
+  return provider;
+}

@@ -1,0 +1,150 @@
+// The edge processor: buffers each local trace and exports it once, when every span of it that
+// started here has ended — typically inside `waitUntil` after the response. Bounded in traces,
+// spans and age; what does not fit is dropped and counted, never grown.
+import { type Context, diag } from '@opentelemetry/api';
+import { createDropCounter, type DropCounter } from './drop-counter.js';
+import { isSampled, keepTrace, type TailPolicy } from './tail-policy.js';
+import type { Clock } from './time.js';
+import type { SpanData, SpanExporter, SpanProcessor } from './types.js';
+
+export interface TraceBufferOptions {
+  readonly exporter: SpanExporter;
+  /**
+   * Decide per whole trace at its end. Without a policy only head-sampled spans are exported;
+   * with one, unsampled traces are recorded too and kept when the policy says so.
+   * @default none
+   */
+  readonly tail?: TailPolicy | undefined;
+  /** Local traces buffered at once; a new trace beyond this is dropped. @default 512 */
+  readonly maxTraces?: number;
+  /** Spans kept per trace; more are dropped. @default 512 */
+  readonly maxSpansPerTrace?: number;
+  /**
+   * A trace still open after this long is exported with the spans that ended, and its open
+   * spans are counted as dropped, so a span that never ends cannot pin memory.
+   * @default 300000 (5 minutes)
+   */
+  readonly maxTraceAgeMs?: number;
+  readonly now: Clock;
+}
+
+/** A trace-buffer processor, with its drop counts. */
+export interface TraceBufferProcessor extends SpanProcessor {
+  readonly dropped: Readonly<Record<string, number>>;
+  /** Local traces waiting for spans to end. */
+  readonly openTraces: number;
+}
+
+interface Entry {
+  readonly started: number;
+  readonly spans: SpanData[];
+  open: number;
+}
+
+export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBufferProcessor {
+  const { exporter, tail, now, maxTraces = 512, maxSpansPerTrace = 512, maxTraceAgeMs = 300_000 } = options;
+  const traces = new Map<string, Entry>();
+  const pending = new Set<Promise<void>>();
+  const drops: DropCounter = createDropCounter('spans', now);
+  let stopped = false;
+
+  function send(spans: SpanData[]): void {
+    if (spans.length === 0) return;
+    const done = exporter
+      .export(spans)
+      .then(
+        (result) => {
+          if (!result.ok) drops.drop(`export failed: ${result.error}`, spans.length);
+        },
+        (error: unknown) => {
+          drops.drop(`exporter threw: ${String(error)}`, spans.length);
+        },
+      )
+      .finally(() => pending.delete(done));
+    pending.add(done);
+  }
+
+  function finish(traceId: string, entry: Entry): void {
+    traces.delete(traceId);
+    if (tail === undefined) {
+      send(entry.spans.filter(isSampled));
+    } else if (keepTrace(entry.spans, tail)) {
+      send(entry.spans);
+    }
+  }
+
+  function evictExpired(): void {
+    const time = now();
+    for (const [traceId, entry] of traces) {
+      // Map order is insertion order: the first entry that is young enough ends the sweep.
+      if (time - entry.started < maxTraceAgeMs) return;
+      drops.drop('span never ended', entry.open);
+      finish(traceId, entry);
+    }
+  }
+
+  return {
+    get dropped() {
+      return drops.totals;
+    },
+    get openTraces() {
+      return traces.size;
+    },
+
+    onStart(span: SpanData, _parentContext: Context): void {
+      if (stopped) return;
+      const traceId = span.spanContext().traceId;
+      let entry = traces.get(traceId);
+      if (entry === undefined) {
+        evictExpired();
+        if (traces.size >= maxTraces) return; // counted when the span ends without an entry
+        entry = { started: now(), spans: [], open: 0 };
+        traces.set(traceId, entry);
+      }
+      entry.open++;
+    },
+
+    onEnd(span: SpanData): void {
+      if (stopped) {
+        drops.drop('processor shut down');
+        return;
+      }
+      const traceId = span.spanContext().traceId;
+      const entry = traces.get(traceId);
+      if (entry === undefined) {
+        drops.drop('trace buffer full or trace expired');
+        return;
+      }
+      if (entry.spans.length < maxSpansPerTrace) entry.spans.push(span);
+      else drops.drop('too many spans in one trace');
+      entry.open--;
+      if (entry.open <= 0) finish(traceId, entry);
+    },
+
+    async forceFlush(): Promise<void> {
+      evictExpired();
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+      try {
+        await exporter.forceFlush?.();
+      } catch (error) {
+        diag.error('edgetrace: exporter forceFlush failed', error);
+      }
+    },
+
+    async shutdown(): Promise<void> {
+      if (stopped) return;
+      // Whatever is still open will not end in time to be exported; send what has ended.
+      for (const [traceId, entry] of traces) {
+        drops.drop('span never ended', entry.open);
+        finish(traceId, entry);
+      }
+      stopped = true;
+      await this.forceFlush();
+      try {
+        await exporter.shutdown?.();
+      } catch (error) {
+        diag.error('edgetrace: exporter shutdown failed', error);
+      }
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// The active span across `await` in real workerd, with and without nodejs_compat, under 100
+// concurrent requests in one isolate.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningWorker, startWorker } from './support/workerd.js';
+
+const entry = new URL('./fixtures/context-worker.ts', import.meta.url).pathname;
+
+interface Report {
+  asyncContext: boolean;
+  request: { traceId: string; spanId: string };
+  activeBeforeAwait: { traceId: string; spanId: string } | null;
+  activeAfterAwait: { traceId: string; spanId: string } | null;
+  explicitChildTrace: string;
+  implicitChildTrace: string;
+  outgoingTraceparent: string;
+}
+
+function traceIdFor(i: number): string {
+  return `${(i + 1).toString(16).padStart(8, '0')}${'a'.repeat(24)}`;
+}
+
+async function concurrentRequests(worker: RunningWorker, count: number): Promise<Report[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const response = await worker.fetch(`/?delay=${(i * 7) % 13}`, {
+        headers: { traceparent: `00-${traceIdFor(i)}-${'b'.repeat(16)}-01` },
+      });
+      return (await response.json()) as Report;
+    }),
+  );
+}
+
+// Node compatibility is on by default from compatibility date 2026-08-04, so the Worker without
+// it uses the day before and no flags: no `process`, no `AsyncLocalStorage`.
+describe.each([
+  { name: 'nodejs_compat', flags: ['nodejs_compat'], date: undefined, asyncContext: true },
+  { name: 'no Node compatibility', flags: [], date: '2026-08-03', asyncContext: false },
+])('workerd with $name', ({ flags, date, asyncContext }) => {
+  let worker: RunningWorker;
+  beforeAll(async () => {
+    worker = await startWorker({
+      entry,
+      compatibilityFlags: flags,
+      ...(date === undefined ? {} : { compatibilityDate: date }),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.dispose();
+  });
+
+  it('continues each caller’s trace and never mixes 100 concurrent requests', async () => {
+    const reports = await concurrentRequests(worker, 100);
+    reports.forEach((report, i) => {
+      expect(report.asyncContext).toBe(asyncContext);
+      expect(report.request.traceId).toBe(traceIdFor(i));
+      expect(report.activeBeforeAwait).toEqual(report.request);
+      expect(report.explicitChildTrace).toBe(traceIdFor(i));
+      expect(report.outgoingTraceparent).toMatch(new RegExp(`^00-${traceIdFor(i)}-[0-9a-f]{16}-01$`));
+    });
+  });
+
+  it(
+    asyncContext
+      ? 'keeps the active span across await'
+      : 'loses the implicit context after await, never to another request',
+    async () => {
+      const reports = await concurrentRequests(worker, 100);
+      reports.forEach((report, i) => {
+        if (asyncContext) {
+          expect(report.activeAfterAwait).toEqual(report.request);
+          expect(report.implicitChildTrace).toBe(traceIdFor(i));
+        } else {
+          expect(report.activeAfterAwait).toBeNull();
+          expect(report.implicitChildTrace).not.toBe(traceIdFor(i));
+          expect(reports.map((r) => r.request.traceId)).not.toContain(report.implicitChildTrace);
+        }
+      });
+    },
+  );
+});

@@ -1,0 +1,53 @@
+// Runs a Worker module in a real workerd through Miniflare, bundled from TypeScript source with
+// esbuild — for code that must run under flags the vitest pool cannot give its own runner
+// (it always enables Node compatibility), such as a Worker without `nodejs_compat`.
+import { build } from 'esbuild';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { COMPATIBILITY_DATE } from '../../vitest.config.js';
+
+export interface WorkerdOptions {
+  /** Path of the Worker's entry module (TypeScript is fine). */
+  entry: string;
+  /** Compatibility flags, such as `nodejs_compat`. */
+  compatibilityFlags?: string[];
+  /** @default the repository's COMPATIBILITY_DATE */
+  compatibilityDate?: string;
+  bindings?: Record<string, string>;
+}
+
+export interface RunningWorker {
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  dispose(): Promise<void>;
+}
+
+export async function startWorker(options: WorkerdOptions): Promise<RunningWorker> {
+  const bundle = await build({
+    entryPoints: [options.entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    write: false,
+    mainFields: ['module', 'main'],
+    conditions: ['workerd', 'worker', 'import'],
+  });
+  const script = bundle.outputFiles[0]?.text ?? '';
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      telemetry: { enabled: false },
+      modules: true,
+      script,
+      compatibilityDate: options.compatibilityDate ?? COMPATIBILITY_DATE,
+      compatibilityFlags: options.compatibilityFlags ?? [],
+      bindings: options.bindings ?? {},
+    }),
+  );
+  const url = await mf.ready;
+  return {
+    async fetch(path: string, init?: RequestInit): Promise<Response> {
+      const response = await mf.dispatchFetch(new URL(path, url).toString(), init as never);
+      return response as unknown as Response;
+    },
+    dispose: () => mf.dispose(),
+  };
+}
