@@ -20,9 +20,7 @@ describe('createBatchProcessor', () => {
       },
     };
     const provider = createTracerProvider({
-      exporter,
-      exportMode: 'batch',
-      batch: { maxExportBatchSize: 3, scheduledDelayMs: 1000 },
+      processors: [createBatchProcessor({ exporter, maxExportBatchSize: 3, scheduledDelayMs: 1000 })],
       asyncLocalStorage: false,
     });
     const tracer = provider.getTracer('t');
@@ -75,12 +73,11 @@ describe('createBatchProcessor', () => {
         return { ok: true };
       },
     };
-    const provider = createTracerProvider({
+    const processor = createBatchProcessor({
       exporter,
-      exportMode: 'batch',
       env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2', OTEL_BSP_SCHEDULE_DELAY: '50' },
-      asyncLocalStorage: false,
     });
+    const provider = createTracerProvider({ processors: [processor], asyncLocalStorage: false });
     const tracer = provider.getTracer('t');
     for (let i = 0; i < 3; i++) tracer.startSpan('s').end();
     await vi.advanceTimersByTimeAsync(50);
@@ -91,7 +88,9 @@ describe('createBatchProcessor', () => {
     const memory = createMemoryExporter();
     const processor = createBatchProcessor({ exporter: memory, now: () => 0 });
     const sampled = createTracerProvider({ processors: [processor], asyncLocalStorage: false });
+    // A tail policy makes unsampled spans recorded, so they reach the batch processor too.
     const unsampled = createTracerProvider({
+      exporter: createMemoryExporter(),
       processors: [processor],
       tail: {},
       sampler: 'always_off',

@@ -2,19 +2,23 @@
 // interval — one timer per processor, never one per span. Bounded: a full queue drops and counts.
 import { type Context, diag } from '@opentelemetry/api';
 import { createDropCounter } from './drop-counter.js';
+import { createEnvReader, type EnvSource, processEnv } from './env.js';
 import { isSampled } from './tail-policy.js';
-import type { Clock } from './time.js';
+import { type Clock, createClock } from './time.js';
 import type { SpanData, SpanExporter, SpanProcessor } from './types.js';
 
 export interface BatchProcessorOptions {
   readonly exporter: SpanExporter;
-  /** Spans waiting at most; more are dropped. @default 2048 */
+  /** Spans waiting at most; more are dropped. @default `OTEL_BSP_MAX_QUEUE_SIZE`, else 2048 */
   readonly maxQueueSize?: number;
-  /** Spans per export at most. @default 512 */
+  /** Spans per export at most. @default `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`, else 512 */
   readonly maxExportBatchSize?: number;
-  /** The longest a span waits before its batch is exported. @default 5000 */
+  /** The longest a span waits before its batch is exported. @default `OTEL_BSP_SCHEDULE_DELAY`, else 5000 */
   readonly scheduledDelayMs?: number;
-  readonly now: Clock;
+  /** Where `OTEL_BSP_*` are read first, before `process.env`. @default process.env only */
+  readonly env?: EnvSource;
+  /** @default `performance.timeOrigin + performance.now()` */
+  readonly now?: Clock;
 }
 
 /** A batch processor, with its drop counts. */
@@ -27,8 +31,15 @@ interface Timer {
 }
 
 export function createBatchProcessor(options: BatchProcessorOptions): BatchProcessor {
-  const { exporter, now, maxQueueSize = 2048, scheduledDelayMs = 5000 } = options;
-  const maxExportBatchSize = Math.min(options.maxExportBatchSize ?? 512, maxQueueSize);
+  const env = createEnvReader(options.env, processEnv());
+  const count = (name: string): number | undefined => env.number(name, { min: 1, integer: true });
+  const { exporter, now = createClock() } = options;
+  const maxQueueSize = options.maxQueueSize ?? count('OTEL_BSP_MAX_QUEUE_SIZE') ?? 2048;
+  const scheduledDelayMs = options.scheduledDelayMs ?? count('OTEL_BSP_SCHEDULE_DELAY') ?? 5000;
+  const maxExportBatchSize = Math.min(
+    options.maxExportBatchSize ?? count('OTEL_BSP_MAX_EXPORT_BATCH_SIZE') ?? 512,
+    maxQueueSize,
+  );
   const queue: SpanData[] = [];
   const drops = createDropCounter('spans', now);
   // One export at a time: while it is in flight spans wait in the queue, which is the bound.

@@ -7,7 +7,7 @@ import { createMemoryExporter } from './memory-exporter.js';
 import { createTracerProvider } from './provider.js';
 
 const exporter = createMemoryExporter();
-const provider = createTracerProvider({ exporter, exportMode: 'simple' });
+const provider = createTracerProvider({ exporter });
 
 afterAll(() => {
   trace.disable();

@@ -21,7 +21,7 @@ export { createIdGenerator, isValidSpanId, isValidTraceId } from './ids.js';
 export type { MemoryExporter } from './memory-exporter.js';
 export { createMemoryExporter } from './memory-exporter.js';
 export { createMultiProcessor } from './multi-processor.js';
-export type { EdgeTracerProvider, ExportMode, TracerProviderOptions } from './provider.js';
+export type { EdgeTracerProvider, TracerProviderOptions } from './provider.js';
 export { createTracerProvider } from './provider.js';
 export type { ParentBasedOptions, SamplerName } from './samplers.js';
 export {

@@ -99,7 +99,6 @@ describe('createTracerProvider configuration', () => {
     const exporter = createMemoryExporter();
     const provider = createTracerProvider({
       exporter,
-      exportMode: 'simple',
       env: {
         OTEL_ATTRIBUTE_COUNT_LIMIT: '1',
         OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '2',
@@ -118,7 +117,11 @@ describe('createTracerProvider configuration', () => {
   });
 
   it('OTEL_SDK_DISABLED=true makes every span non-recording', () => {
-    const provider = createTracerProvider({ env: { OTEL_SDK_DISABLED: 'true' }, tail: {} });
+    const provider = createTracerProvider({
+      env: { OTEL_SDK_DISABLED: 'true' },
+      exporter: createMemoryExporter(),
+      tail: {},
+    });
     expect(provider.getTracer('t').startSpan('s').isRecording()).toBe(false);
   });
 
@@ -137,14 +140,16 @@ describe('createTracerProvider configuration', () => {
   it('throws a ConfigError that says what to fix for invalid options', () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ exporter: {} }, /exporter must have an export\(spans\) method/],
-      [{ exportMode: 'eventually' }, /exportMode must be one of trace, batch, simple/],
       [{ sampler: 'sometimes' }, /unknown sampler "sometimes"/],
       [{ samplerArg: 3 }, /samplerArg must be a ratio from 0 to 1/],
       [{ spanLimits: { attributeCountLimit: -1 } }, /spanLimits.attributeCountLimit must be a whole number/],
       [{ spanLimits: { attributeLimit: 3 } }, /spanLimits.attributeLimit is not a span limit/],
       [{ serviceNmae: 'typo' }, /unknown option "serviceNmae"/],
-      [{ tail: {}, exportMode: 'batch' }, /tail sampling needs exportMode "trace"/],
-      [{ tail: { slowerThanMs: -5 } }, /tail.slowerThanMs must be a number/],
+      [{ tail: {} }, /tail sampling needs an exporter/],
+      [
+        { exporter: createMemoryExporter(), tail: { slowerThanMs: -5 } },
+        /tail.slowerThanMs must be a number/,
+      ],
       [{ asyncLocalStorage: 'yes' }, /asyncLocalStorage must be the AsyncLocalStorage class/],
       [{ processors: [{}] }, /processors must be an array of span processors/],
       [{ serviceName: '' }, /serviceName must be a non-empty string/],
@@ -159,7 +164,7 @@ describe('createTracerProvider configuration', () => {
 
   it('register() installs the API globals so trace.getTracer() produces our spans', async () => {
     const exporter = createMemoryExporter();
-    const provider = createTracerProvider({ exporter, exportMode: 'simple', serviceName: 'api-user' });
+    const provider = createTracerProvider({ exporter, serviceName: 'api-user' });
     expect(provider.register()).toBe(true);
     const result = await trace.getTracer('app').startActiveSpan('outer', async (outer) => {
       await new Promise((resolve) => setTimeout(resolve, 1));

@@ -12,7 +12,6 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { createBaggagePropagator } from './baggage.js';
-import { type BatchProcessorOptions, createBatchProcessor } from './batch-processor.js';
 import { createCompositePropagator } from './composite-propagator.js';
 import { type AsyncLocalStorageClass, createContextManager } from './context-manager.js';
 import { createEnvReader, type EnvReader, type EnvSource, processEnv } from './env.js';
@@ -22,16 +21,12 @@ import { resolveSpanLimits } from './limits.js';
 import { createMultiProcessor } from './multi-processor.js';
 import { createResource } from './resource.js';
 import { alwaysOffSampler, createSampler, SAMPLER_NAMES, type SamplerName } from './samplers.js';
-import { createSimpleProcessor } from './simple-processor.js';
 import type { TailPolicy } from './tail-policy.js';
 import { type Clock, createClock } from './time.js';
 import { createTraceBufferProcessor, type TraceBufferOptions } from './trace-buffer-processor.js';
 import { createTraceContextPropagator } from './trace-context.js';
 import { EdgeTracer } from './tracer.js';
 import type { Resource, Sampler, SpanExporter, SpanLimits, SpanProcessor } from './types.js';
-
-/** How the exporter receives spans. */
-export type ExportMode = 'trace' | 'batch' | 'simple';
 
 export interface TracerProviderOptions {
   /** `service.name`. @default `OTEL_SERVICE_NAME`, else `unknown_service` */
@@ -45,21 +40,17 @@ export interface TracerProviderOptions {
    * `process.env`. Explicit options always win. @default process.env only
    */
   env?: EnvSource;
-  /** Where finished spans go. Without an exporter or processors nothing is exported. @default none */
-  exporter?: SpanExporter;
   /**
-   * How spans reach the exporter: `trace` buffers each local trace and exports it when it has
-   * ended (edge runtimes); `batch` exports by size and interval (long-running servers);
-   * `simple` exports each span as it ends (tests). @default 'trace'
+   * Where finished spans go, through a per-trace buffer: each local trace is exported once all
+   * its spans have ended — the edge pattern, flushed in `waitUntil`. For a long-running server
+   * pass `processors: [createBatchProcessor({ exporter })]` instead. @default none
    */
-  exportMode?: ExportMode;
-  /** Tail sampling for `trace` mode: keep whole traces by outcome. @default none (head sampling only) */
+  exporter?: SpanExporter;
+  /** Tail sampling in the per-trace buffer: keep whole traces by outcome. @default none (head sampling only) */
   tail?: TailPolicy;
-  /** Bounds of the `trace` mode buffer. @default { maxTraces: 512, maxSpansPerTrace: 512, maxTraceAgeMs: 300000 } */
+  /** Bounds of the per-trace buffer. @default { maxTraces: 512, maxSpansPerTrace: 512, maxTraceAgeMs: 300000 } */
   traceBuffer?: Pick<TraceBufferOptions, 'maxTraces' | 'maxSpansPerTrace' | 'maxTraceAgeMs'>;
-  /** Bounds of the `batch` mode queue. @default `OTEL_BSP_*`, else { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMs: 5000 } */
-  batch?: Pick<BatchProcessorOptions, 'maxQueueSize' | 'maxExportBatchSize' | 'scheduledDelayMs'>;
-  /** More processors, after the exporter's. @default [] */
+  /** More processors, such as `createBatchProcessor` or `createSimpleProcessor`. @default [] */
   processors?: SpanProcessor[];
   /** A sampler, or an `OTEL_TRACES_SAMPLER` name. @default `OTEL_TRACES_SAMPLER`, else 'parentbased_always_on' */
   sampler?: Sampler | SamplerName;
@@ -100,17 +91,14 @@ export interface EdgeTracerProvider extends TracerProvider {
   readonly sampler: Sampler;
 }
 
-const EXPORT_MODES: readonly ExportMode[] = ['trace', 'batch', 'simple'];
 const OPTION_NAMES = new Set([
   'serviceName',
   'serviceVersion',
   'resource',
   'env',
   'exporter',
-  'exportMode',
   'tail',
   'traceBuffer',
-  'batch',
   'processors',
   'sampler',
   'samplerArg',
@@ -130,14 +118,10 @@ function validate(options: TracerProviderOptions): void {
   for (const key of Object.keys(options)) {
     check(OPTION_NAMES.has(key), `unknown option "${key}"; the options are ${[...OPTION_NAMES].join(', ')}`);
   }
-  const { exporter, exportMode, processors, propagator, asyncLocalStorage, now, serviceName } = options;
+  const { exporter, processors, propagator, asyncLocalStorage, now, serviceName } = options;
   check(
     exporter === undefined || typeof exporter?.export === 'function',
     'exporter must have an export(spans) method (createOtlpExporter() or createMemoryExporter())',
-  );
-  check(
-    exportMode === undefined || EXPORT_MODES.includes(exportMode),
-    `exportMode must be one of ${EXPORT_MODES.join(', ')}, got "${String(exportMode)}"`,
   );
   check(
     processors === undefined ||
@@ -161,8 +145,8 @@ function validate(options: TracerProviderOptions): void {
     'serviceName must be a non-empty string',
   );
   check(
-    options.tail === undefined || exportMode === undefined || exportMode === 'trace',
-    'tail sampling needs exportMode "trace": only a per-trace buffer sees whole traces',
+    options.tail === undefined || exporter !== undefined,
+    'tail sampling needs an exporter: it decides in the per-trace buffer in front of it',
   );
   const tail = options.tail;
   for (const key of ['slowerThanMs', 'slowFirstChunkMs'] as const) {
@@ -204,28 +188,6 @@ function resolvePropagator(options: TracerProviderOptions, env: EnvReader): Text
   return createCompositePropagator(propagators);
 }
 
-function exportProcessor(
-  options: TracerProviderOptions,
-  env: EnvReader,
-  now: Clock,
-): SpanProcessor | undefined {
-  const { exporter } = options;
-  if (exporter === undefined) return undefined;
-  const mode = options.exportMode ?? 'trace';
-  if (mode === 'simple') return createSimpleProcessor(exporter);
-  if (mode === 'batch') {
-    const count = (name: string): number | undefined => env.number(name, { min: 1, integer: true });
-    return createBatchProcessor({
-      exporter,
-      now,
-      maxQueueSize: options.batch?.maxQueueSize ?? count('OTEL_BSP_MAX_QUEUE_SIZE') ?? 2048,
-      maxExportBatchSize: options.batch?.maxExportBatchSize ?? count('OTEL_BSP_MAX_EXPORT_BATCH_SIZE') ?? 512,
-      scheduledDelayMs: options.batch?.scheduledDelayMs ?? count('OTEL_BSP_SCHEDULE_DELAY') ?? 5000,
-    });
-  }
-  return createTraceBufferProcessor({ ...options.traceBuffer, exporter, now, tail: options.tail });
-}
-
 /**
  * Creates a tracer provider. Options are checked here, once: an invalid one throws a
  * `ConfigError` saying what to fix; an invalid `OTEL_*` variable only warns and takes the default.
@@ -246,9 +208,11 @@ export function createTracerProvider(options: TracerProviderOptions = {}): EdgeT
   const limits = resolveSpanLimits(options.spanLimits, env);
   const propagator = resolvePropagator(options, env);
   const { manager: contextManager, async: asyncContext } = createContextManager(options.asyncLocalStorage);
-  const processors = [exportProcessor(options, env, now), ...(options.processors ?? [])].filter(
-    (p): p is SpanProcessor => p !== undefined,
-  );
+  const { exporter, tail, traceBuffer } = options;
+  const processors = [
+    ...(exporter === undefined ? [] : [createTraceBufferProcessor({ ...traceBuffer, exporter, now, tail })]),
+    ...(options.processors ?? []),
+  ];
   const processor =
     processors.length === 1 && processors[0] !== undefined ? processors[0] : createMultiProcessor(processors);
   const ids = options.idGenerator ?? createIdGenerator();

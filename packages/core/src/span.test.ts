@@ -9,7 +9,6 @@ function setup(options: TracerProviderOptions = {}) {
   const exporter = createMemoryExporter();
   const provider = createTracerProvider({
     exporter,
-    exportMode: 'simple',
     now: () => time,
     asyncLocalStorage: false,
     ...options,
