@@ -173,6 +173,21 @@ describe('createTraceContextPropagator', () => {
     );
   });
 
+  it('every mutation that breaks the grammar is rejected, restarting the trace', () => {
+    const valid = `00-${TRACE_ID}-${SPAN_ID}-01`;
+    const position = fc.integer({ min: 0, max: valid.length - 1 });
+    // Characters outside lowercase hex and `-` can never be valid in a version-00 header.
+    const bad = fc.constantFrom('G', 'A', 'F', 'z', ' ', '_', '.', '\u00e9', '\u0000');
+    fc.assert(
+      fc.property(position, bad, (at, char) => {
+        const mutated = valid.slice(0, at) + char + valid.slice(at + 1);
+        expect(parseTraceParent(mutated)).toBeNull();
+        expect(extract({ traceparent: mutated, tracestate: 'a=1' })).toBeUndefined();
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('lists its fields', () => {
     expect(propagator.fields()).toEqual(['traceparent', 'tracestate']);
   });
