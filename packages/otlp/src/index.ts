@@ -1,0 +1,14 @@
+// @edgetrace/otlp: OTLP/HTTP JSON encoding (and, next, the fetch exporter).
+export type {
+  OtlpAnyValue,
+  OtlpEvent,
+  OtlpKeyValue,
+  OtlpLink,
+  OtlpResource,
+  OtlpResourceSpans,
+  OtlpScope,
+  OtlpScopeSpans,
+  OtlpSpan,
+  OtlpTraceRequest,
+} from './otlp-json.js';
+export { encodeTraces, toNanoString } from './otlp-json.js';

@@ -1,0 +1,198 @@
+import { createMemoryExporter, createTracerProvider, createTraceState, type SpanData } from '@edgetrace/core';
+import { context, type HrTime, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes, type Resource as SdkResource } from '@opentelemetry/resources';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { describe, expect, it } from 'vitest';
+import { encodeTraces, toNanoString } from './otlp-json.js';
+
+function toHrTime(ms: number): HrTime {
+  const ns = BigInt(toNanoString(ms));
+  return [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
+}
+
+/** Our spans as the official SDK's ReadableSpan, for the official serializer. */
+function toReadableSpans(spans: SpanData[]): ReadableSpan[] {
+  const resources = new Map<unknown, SdkResource>();
+  return spans.map((span) => {
+    let resource = resources.get(span.resource);
+    if (resource === undefined) {
+      resource = resourceFromAttributes(span.resource.attributes);
+      resources.set(span.resource, resource);
+    }
+    return {
+      name: span.name,
+      kind: span.kind,
+      spanContext: () => span.spanContext(),
+      ...(span.parentSpanContext === undefined ? {} : { parentSpanContext: span.parentSpanContext }),
+      startTime: toHrTime(span.startTime),
+      endTime: toHrTime(span.endTime),
+      duration: [0, 0],
+      status: span.status,
+      attributes: span.attributes,
+      links: [...span.links],
+      events: span.events.map((e) => ({
+        name: e.name,
+        time: toHrTime(e.time),
+        attributes: e.attributes,
+        droppedAttributesCount: e.droppedAttributesCount,
+      })),
+      ended: true,
+      resource,
+      instrumentationScope: span.scope,
+      droppedAttributesCount: span.droppedAttributesCount,
+      droppedEventsCount: span.droppedEventsCount,
+      droppedLinksCount: span.droppedLinksCount,
+    };
+  });
+}
+
+/**
+ * Protobuf JSON reads an absent field as its default (an absent message as an empty one), so both
+ * sides are compared with default values removed; 64-bit integers are compared as decimal
+ * strings, as the spec writes them.
+ */
+function normalize(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) return value.map((v) => normalize(v));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const n = normalize(v, k);
+      const emptyMessage =
+        n !== null &&
+        typeof n === 'object' &&
+        !Array.isArray(n) &&
+        Object.keys(n).length === 0 &&
+        k !== 'value' &&
+        k !== 'arrayValue';
+      const isDefault =
+        n === 0 ||
+        n === '' ||
+        n === false ||
+        n === undefined ||
+        (Array.isArray(n) && n.length === 0) ||
+        emptyMessage;
+      if (!isDefault || k === 'intValue' || k === 'doubleValue' || k === 'boolValue' || k === 'stringValue') {
+        out[k] = n;
+      }
+    }
+    return out;
+  }
+  if (key === 'intValue' || key.endsWith('UnixNano')) return String(value);
+  return value;
+}
+
+function official(spans: SpanData[]): unknown {
+  const bytes = JsonTraceSerializer.serializeRequest(toReadableSpans(spans));
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
+
+async function sampleSpans(): Promise<SpanData[]> {
+  const exporter = createMemoryExporter();
+  let time = 1_700_000_000_123.456;
+  const provider = createTracerProvider({
+    exporter,
+    serviceName: 'oracle',
+    resource: { 'deployment.environment.name': 'test', 'host.cpus': 8 },
+    now: () => (time += 1.5),
+    asyncLocalStorage: false,
+  });
+  const other = createTracerProvider({ exporter, serviceName: 'other', asyncLocalStorage: false });
+  const tracer = provider.getTracer('edge', '1.0.0', {
+    schemaUrl: 'https://opentelemetry.io/schemas/1.37.0',
+  });
+  const remote = trace.setSpanContext(context.active(), {
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    spanId: '00f067aa0ba902b7',
+    traceFlags: TraceFlags.SAMPLED,
+    isRemote: true,
+    traceState: createTraceState().set('vendor', 'v1'),
+  });
+  const remoteParent = trace.getSpanContext(remote);
+  if (remoteParent === undefined) throw new Error('the remote context must carry a span context');
+  const server = tracer.startSpan(
+    'GET /v1/chat',
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': 'GET',
+        'http.response.status_code': 200,
+        'gen_ai.request.temperature': 0.7,
+        'gen_ai.request.stream': true,
+        'gen_ai.response.finish_reasons': ['stop', 'length'],
+        'gen_ai.request.stop_sequences': [],
+        counts: [1, 2, 3],
+        ratios: [0.5, 1.5],
+        flags: [true, false],
+        big: 2 ** 40,
+        negative: -12,
+      },
+    },
+    remote,
+  );
+  const client = tracer.startSpan(
+    'chat llama',
+    { kind: SpanKind.CLIENT, links: [{ context: remoteParent }] },
+    trace.setSpan(remote, server),
+  );
+  client.addLink({ context: server.spanContext(), attributes: { reason: 'same trace' } });
+  client.addEvent('first chunk', { 'gen_ai.response.time_to_first_chunk': 0.25 });
+  client.recordException(new TypeError('stream reset'));
+  client.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream reset' });
+  client.end();
+  tracer
+    .startSpan('internal', {}, trace.setSpan(remote, server))
+    .setStatus({ code: SpanStatusCode.OK })
+    .end();
+  provider.getTracer('second-scope').startSpan('plain', { kind: SpanKind.PRODUCER }).end();
+  server.end();
+  other.getTracer('x').startSpan('consumer', { kind: SpanKind.CONSUMER }).end();
+  await provider.forceFlush();
+  await other.forceFlush();
+  return exporter.getFinishedSpans();
+}
+
+describe('encodeTraces', () => {
+  it('matches the official OTLP JSON serializer, defaults aside', async () => {
+    const spans = await sampleSpans();
+    expect(spans.length).toBe(5);
+    expect(normalize(encodeTraces(spans))).toEqual(normalize(official(spans)));
+  });
+
+  it('groups by resource, then scope, and writes the spec’s JSON forms', async () => {
+    const spans = await sampleSpans();
+    const request = encodeTraces(spans);
+    expect(request.resourceSpans).toHaveLength(2);
+    const [first] = request.resourceSpans;
+    expect(first?.scopeSpans.map((s) => s.scope?.name).sort()).toEqual(['edge', 'second-scope']);
+    const edge = first?.scopeSpans.find((s) => s.scope?.name === 'edge');
+    expect(edge?.schemaUrl).toBe('https://opentelemetry.io/schemas/1.37.0');
+    const server = edge?.spans.find((s) => s.name === 'GET /v1/chat');
+    expect(server).toMatchObject({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      parentSpanId: '00f067aa0ba902b7',
+      traceState: 'vendor=v1',
+      kind: 2,
+      flags: 0x301,
+    });
+    expect(server?.startTimeUnixNano).toMatch(/^\d{19}$/);
+    expect(server?.attributes).toContainEqual({ key: 'big', value: { intValue: '1099511627776' } });
+    expect(server?.attributes).toContainEqual({
+      key: 'gen_ai.request.temperature',
+      value: { doubleValue: 0.7 },
+    });
+    const client = edge?.spans.find((s) => s.name === 'chat llama');
+    expect(client?.status).toEqual({ code: 2, message: 'upstream reset' });
+    expect(client?.flags).toBe(0x101);
+    expect(client?.events?.[1]?.name).toBe('exception');
+    // A link to the remote caller says so in its flags; a link to a local span does not.
+    expect(client?.links?.map((l) => l.flags)).toEqual([0x301, 0x101]);
+  });
+
+  it('converts epoch milliseconds to nanosecond strings exactly', () => {
+    expect(toNanoString(1_700_000_000_123.456)).toBe('1700000000123456000');
+    expect(toNanoString(1_700_000_000_000)).toBe('1700000000000000000');
+    expect(toNanoString(1_700_000_001_000 - 0.0001)).toBe('1700000001000000000');
+    expect(toNanoString(Number.NaN)).toBe('0');
+  });
+});
