@@ -1,4 +1,7 @@
 // @edgetrace/otlp: OTLP/HTTP JSON encoding (and, next, the fetch exporter).
+
+export type { ExporterConfig, ExporterConfigOptions } from './exporter-config.js';
+export { resolveExporterConfig } from './exporter-config.js';
 export type {
   OtlpAnyValue,
   OtlpEvent,

@@ -1,0 +1,106 @@
+import { ConfigError } from '@edgetrace/core';
+import { DiagLogLevel, diag } from '@opentelemetry/api';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveExporterConfig } from './exporter-config.js';
+
+afterEach(() => diag.disable());
+
+describe('resolveExporterConfig', () => {
+  it('uses the traces endpoint as-is and appends /v1/traces to the general one', () => {
+    expect(
+      resolveExporterConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' } }).endpoint,
+    ).toBe('http://127.0.0.1:4318/v1/traces');
+    expect(
+      resolveExporterConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otlp.example/otlp/' } }).endpoint,
+    ).toBe('https://otlp.example/otlp/v1/traces');
+    const both = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://general:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:4318/custom/path',
+    };
+    expect(resolveExporterConfig({ env: both }).endpoint).toBe('http://traces:4318/custom/path');
+    expect(resolveExporterConfig({ env: both, endpoint: 'http://code:1/x' }).endpoint).toBe(
+      'http://code:1/x',
+    );
+    expect(resolveExporterConfig({ env: {} }).endpoint).toBeUndefined();
+  });
+
+  it('merges headers: general, then traces-specific, then options; percent-decoded', () => {
+    const config = resolveExporterConfig({
+      env: {
+        OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Basic%20abc,x-team=gpu',
+        OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-team=edge',
+      },
+      headers: { 'x-extra': '1' },
+    });
+    expect(config.headers).toEqual({ authorization: 'Basic abc', 'x-team': 'edge', 'x-extra': '1' });
+  });
+
+  it('reads compression and timeout, the traces-specific form first', () => {
+    const config = resolveExporterConfig({
+      env: {
+        OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
+        OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'GZIP',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '2500',
+      },
+    });
+    expect(config).toMatchObject({ compression: 'gzip', timeoutMs: 2500 });
+    expect(resolveExporterConfig({ env: {} })).toMatchObject({ compression: 'none', timeoutMs: 10_000 });
+  });
+
+  it('warns and ignores invalid variables', () => {
+    const warnings: string[] = [];
+    diag.setLogger(
+      {
+        warn: (m: string) => warnings.push(m),
+        error: () => {},
+        info: () => {},
+        debug: () => {},
+        verbose: () => {},
+      },
+      DiagLogLevel.WARN,
+    );
+    const config = resolveExporterConfig({
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url',
+        OTEL_EXPORTER_OTLP_HEADERS: 'novalue',
+        OTEL_EXPORTER_OTLP_COMPRESSION: 'brotli',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '-1',
+      },
+    });
+    expect(config).toEqual({ endpoint: undefined, headers: {}, compression: 'none', timeoutMs: 10_000 });
+    expect(warnings).toHaveLength(4);
+  });
+
+  it('throws a ConfigError for invalid options', () => {
+    expect(() => resolveExporterConfig({ endpoint: 'collector:4318' })).toThrow(ConfigError);
+    expect(() => resolveExporterConfig({ endpoint: 'ftp://x/v1/traces' })).toThrow(/http: or https:/);
+    expect(() => resolveExporterConfig({ timeoutMs: 0 })).toThrow(/timeoutMs must be/);
+    expect(() => resolveExporterConfig({ compression: 'zstd' as 'gzip' })).toThrow(/compression must be/);
+  });
+
+  it('header lists: any encoded list parses back to the same headers', () => {
+    const token = fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/);
+    fc.assert(
+      fc.property(fc.dictionary(token, fc.string({ maxLength: 30 })), (headers) => {
+        const clean = Object.fromEntries(
+          Object.entries(headers).filter(([, v]) => !/[\ud800-\udfff]/.test(v)),
+        );
+        const text = Object.entries(clean)
+          .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+          .join(',');
+        expect(resolveExporterConfig({ env: { OTEL_EXPORTER_OTLP_HEADERS: text } }).headers).toEqual(clean);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('header lists: arbitrary text never throws', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+        resolveExporterConfig({ env: { OTEL_EXPORTER_OTLP_HEADERS: text } });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
