@@ -2,6 +2,8 @@
 
 export type { ExporterConfig, ExporterConfigOptions } from './exporter-config.js';
 export { resolveExporterConfig } from './exporter-config.js';
+export type { OtlpExporter, OtlpExporterOptions } from './otlp-exporter.js';
+export { createOtlpExporter, parseRetryAfter } from './otlp-exporter.js';
 export type {
   OtlpAnyValue,
   OtlpEvent,

@@ -1,0 +1,154 @@
+// The OTLP/HTTP JSON exporter over `fetch`: optional gzip through CompressionStream, retry with
+// exponential backoff and jitter on 429/502/503/504 and network errors, honouring Retry-After,
+// all inside one deadline so an export fits a Worker's `waitUntil`. It never throws: every
+// outcome is an ExportResult. https://opentelemetry.io/docs/specs/otlp/#otlphttp
+import { ConfigError, type ExportResult, type SpanData, type SpanExporter } from '@edgetrace/core';
+import { diag } from '@opentelemetry/api';
+import { type ExporterConfig, type ExporterConfigOptions, resolveExporterConfig } from './exporter-config.js';
+import { encodeTraces } from './otlp-json.js';
+
+export interface OtlpExporterOptions extends ExporterConfigOptions {
+  /**
+   * The `fetch` to send with — a service binding's, say. Always pass an uninstrumented one, so
+   * exporting never traces itself. @default the global `fetch` at creation
+   */
+  fetch?: typeof fetch;
+  /** Attempts per export at most, the first included. @default 5 */
+  maxAttempts?: number;
+  /** The first retry's delay before jitter; it doubles each time. @default 250 */
+  initialBackoffMs?: number;
+  /** The longest delay between attempts. @default 5000 */
+  maxBackoffMs?: number;
+  /** Source of jitter in [0, 1). @default Math.random */
+  random?: () => number;
+}
+
+/** The exporter, with the configuration it resolved. */
+export interface OtlpExporter extends SpanExporter {
+  readonly config: ExporterConfig;
+}
+
+const RETRYABLE = new Set([429, 502, 503, 504]);
+
+/** Reads `Retry-After` as seconds or an HTTP date; `undefined` when absent or malformed. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+interface PartialSuccess {
+  rejectedSpans?: string | number;
+  errorMessage?: string;
+}
+
+function readPartialSuccess(text: string): ExportResult {
+  if (text.trim() === '') return { ok: true };
+  try {
+    const body = JSON.parse(text) as { partialSuccess?: PartialSuccess };
+    const partial = body?.partialSuccess;
+    const rejected = Number(partial?.rejectedSpans ?? 0);
+    const message = typeof partial?.errorMessage === 'string' ? partial.errorMessage : '';
+    if (rejected > 0 || message !== '') {
+      diag.warn(`edgetrace: the collector rejected ${rejected} spans${message ? `: ${message}` : ''}`);
+      return { ok: true, rejected, ...(message ? { message } : {}) };
+    }
+  } catch {
+    // A success with a body we cannot read is still a success.
+  }
+  return { ok: true };
+}
+
+/** Creates the OTLP/HTTP JSON exporter. Invalid options throw at creation. */
+export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
+  const config = resolveExporterConfig(options);
+  const send = options.fetch ?? globalThis.fetch;
+  const { maxAttempts = 5, initialBackoffMs = 250, maxBackoffMs = 5000, random = Math.random } = options;
+  if (typeof send !== 'function')
+    throw new ConfigError('fetch must be a function (the uninstrumented fetch)');
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new ConfigError(`maxAttempts must be a whole number ≥ 1, got ${String(maxAttempts)}`);
+  }
+  if (!(initialBackoffMs >= 0 && maxBackoffMs >= initialBackoffMs)) {
+    throw new ConfigError('initialBackoffMs must be ≥ 0 and maxBackoffMs at least as large');
+  }
+  if (config.endpoint === undefined) {
+    diag.warn('edgetrace: no OTLP endpoint configured (OTEL_EXPORTER_OTLP_ENDPOINT); spans are not exported');
+  }
+  const headers: Record<string, string> = { ...config.headers, 'content-type': 'application/json' };
+  if (config.compression === 'gzip') headers['content-encoding'] = 'gzip';
+  let stopped = false;
+
+  async function attempt(
+    body: Uint8Array<ArrayBuffer>,
+    timeoutMs: number,
+  ): Promise<{ result: ExportResult; retryAfter?: number }> {
+    const endpoint = config.endpoint ?? '';
+    let response: Response;
+    try {
+      response = await send(endpoint, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return { result: { ok: false, error: `network error: ${reason}`, retryable: true } };
+    }
+    let text = '';
+    try {
+      text = await response.text();
+    } catch {
+      // The status decides; an unreadable body changes nothing.
+    }
+    if (response.ok) return { result: readPartialSuccess(text) };
+    const error = `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+    if (!RETRYABLE.has(response.status)) return { result: { ok: false, error, retryable: false } };
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+    return {
+      result: { ok: false, error, retryable: true },
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+    };
+  }
+
+  return {
+    config,
+    async export(spans: readonly SpanData[]): Promise<ExportResult> {
+      if (stopped) return { ok: false, error: 'exporter is shut down' };
+      if (config.endpoint === undefined || spans.length === 0) return { ok: true };
+      const deadline = Date.now() + config.timeoutMs;
+      try {
+        let body: Uint8Array<ArrayBuffer> = new TextEncoder().encode(JSON.stringify(encodeTraces(spans)));
+        if (config.compression === 'gzip') body = await gzip(body);
+        let last: ExportResult = { ok: false, error: 'no attempt made' };
+        for (let n = 0; n < maxAttempts; n++) {
+          const remaining = deadline - Date.now();
+          if (remaining <= 0) break;
+          const { result, retryAfter } = await attempt(body, remaining);
+          if (result.ok || result.retryable !== true) return result;
+          last = result;
+          const backoff = Math.min(maxBackoffMs, initialBackoffMs * 2 ** n) * (0.5 + random() / 2);
+          const delay = retryAfter ?? backoff;
+          if (n + 1 >= maxAttempts || Date.now() + delay >= deadline) break;
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+        return last.ok
+          ? last
+          : { ...last, error: `${last.error} (gave up within the ${config.timeoutMs} ms deadline)` };
+      } catch (error) {
+        return { ok: false, error: `export failed: ${String(error)}` };
+      }
+    },
+    async shutdown(): Promise<void> {
+      stopped = true;
+    },
+  };
+}
