@@ -1,5 +1,7 @@
 // @edgetrace/otlp: OTLP/HTTP JSON encoding (and, next, the fetch exporter).
 
+export type { ConsoleExporterOptions } from './console-exporter.js';
+export { createConsoleExporter, formatSpan } from './console-exporter.js';
 export type { ExporterConfig, ExporterConfigOptions } from './exporter-config.js';
 export { resolveExporterConfig } from './exporter-config.js';
 export type { OtlpExporter, OtlpExporterOptions } from './otlp-exporter.js';
