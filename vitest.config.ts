@@ -16,7 +16,7 @@ const workerd: TestProjectInlineConfiguration = {
       miniflare: { compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: ['nodejs_compat'] },
     }),
   ],
-  test: { name: 'workerd', include: WORKERD_TESTS },
+  test: { name: 'workerd', include: WORKERD_TESTS, globalSetup: ['test/support/receiver-setup.ts'] },
 };
 
 export default defineConfig({

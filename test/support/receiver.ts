@@ -1,0 +1,51 @@
+// A tiny OTLP/HTTP receiver on 127.0.0.1 for tests that run inside workerd: it records each
+// POST (gunzipped when needed) and answers with scripted statuses. GET /received returns what it
+// recorded; POST /script sets the next answers (a JSON list of statuses).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+
+export interface RecordedRequest {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export async function startReceiver(): Promise<{ url: string; close: () => Promise<void> }> {
+  let recorded: RecordedRequest[] = [];
+  let script: number[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      if (req.method === 'GET' && req.url === '/received') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(recorded));
+        return;
+      }
+      if (req.method === 'POST' && req.url === '/script') {
+        script = JSON.parse(raw.toString()) as number[];
+        recorded = [];
+        res.writeHead(204).end();
+        return;
+      }
+      const gzipped = req.headers['content-encoding'] === 'gzip';
+      recorded.push({
+        path: req.url ?? '',
+        headers: req.headers,
+        body: (gzipped ? gunzipSync(raw) : raw).toString(),
+      });
+      res.writeHead(script.shift() ?? 200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
