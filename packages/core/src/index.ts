@@ -1,5 +1,6 @@
 // @edgetrace/core: an OpenTelemetry-API tracer built for edge runtimes.
 export type { BaggageEntry } from '@opentelemetry/api';
+export { isAttributeValue, truncateValue } from './attributes.js';
 export { createBaggagePropagator, formatBaggage, parseBaggage } from './baggage.js';
 export type { BatchProcessor, BatchProcessorOptions } from './batch-processor.js';
 export { createBatchProcessor } from './batch-processor.js';

@@ -65,7 +65,14 @@ export interface SpanData {
 
 /** What an exporter reports. It never rejects: failure is a value. */
 export type ExportResult =
-  | { readonly ok: true; readonly rejected?: number; readonly message?: string }
+  | {
+      readonly ok: true;
+      /** Spans the receiver rejected (OTLP partial success). */
+      readonly rejected?: number;
+      /** Spans the exporter dropped before sending, such as a span too large to send. */
+      readonly dropped?: number;
+      readonly message?: string;
+    }
   | { readonly ok: false; readonly error: string; readonly retryable?: boolean };
 
 /** Sends finished spans somewhere. `export` must resolve, never reject. */

@@ -166,8 +166,23 @@ describe('createOtlpExporter', () => {
     expect(result).toMatchObject({ ok: false, retryable: true });
   });
 
+  it('splits a batch into requests no larger than maxBodyBytes', async () => {
+    const exporter = createOtlpExporter({ endpoint: url, maxBodyBytes: 2_048 });
+    const batch = await spans(30);
+    expect(await exporter.export(batch)).toEqual({ ok: true });
+    expect(received.length).toBeGreaterThan(1);
+    const sent = received.flatMap((r) => {
+      expect(r.body.length).toBeLessThanOrEqual(2_048);
+      return JSON.parse(r.body.toString()).resourceSpans[0].scopeSpans[0].spans.map(
+        (s: { name: string }) => s.name,
+      );
+    });
+    expect(sent).toEqual(batch.map((s) => s.name));
+  });
+
   it('rejects invalid options at creation', () => {
     expect(() => createOtlpExporter({ maxAttempts: 0 })).toThrow(ConfigError);
+    expect(() => createOtlpExporter({ maxBodyBytes: 10 })).toThrow(/maxBodyBytes must be/);
     expect(() => createOtlpExporter({ endpoint: 'nope' })).toThrow(/not a URL/);
   });
 });

@@ -5,7 +5,7 @@
 import { ConfigError, type ExportResult, type SpanData, type SpanExporter } from '@edgetrace/core';
 import { diag } from '@opentelemetry/api';
 import { type ExporterConfig, type ExporterConfigOptions, resolveExporterConfig } from './exporter-config.js';
-import { encodeTraces } from './otlp-json.js';
+import { splitIntoBodies } from './split.js';
 
 export interface OtlpExporterOptions extends ExporterConfigOptions {
   /**
@@ -21,6 +21,12 @@ export interface OtlpExporterOptions extends ExporterConfigOptions {
   maxBackoffMs?: number;
   /** Source of jitter in [0, 1). @default Math.random */
   random?: () => number;
+  /**
+   * The largest request body, in bytes of JSON before compression. Larger batches are split;
+   * a single span too large on its own has its string values cut to 1 KiB, or is dropped and
+   * counted. @default 4194304 (4 MiB)
+   */
+  maxBodyBytes?: number;
 }
 
 /** The exporter, with the configuration it resolved. */
@@ -70,11 +76,20 @@ function readPartialSuccess(text: string): ExportResult {
 export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
   const config = resolveExporterConfig(options);
   const send = options.fetch ?? globalThis.fetch;
-  const { maxAttempts = 5, initialBackoffMs = 250, maxBackoffMs = 5000, random = Math.random } = options;
+  const {
+    maxAttempts = 5,
+    initialBackoffMs = 250,
+    maxBackoffMs = 5000,
+    random = Math.random,
+    maxBodyBytes = 4 * 1024 * 1024,
+  } = options;
   if (typeof send !== 'function')
     throw new ConfigError('fetch must be a function (the uninstrumented fetch)');
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new ConfigError(`maxAttempts must be a whole number ≥ 1, got ${String(maxAttempts)}`);
+  }
+  if (!(Number.isInteger(maxBodyBytes) && maxBodyBytes >= 1024)) {
+    throw new ConfigError(`maxBodyBytes must be a whole number ≥ 1024, got ${String(maxBodyBytes)}`);
   }
   if (!(initialBackoffMs >= 0 && maxBackoffMs >= initialBackoffMs)) {
     throw new ConfigError('initialBackoffMs must be ≥ 0 and maxBackoffMs at least as large');
@@ -119,6 +134,25 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
     };
   }
 
+  async function sendBody(json: Uint8Array<ArrayBuffer>, deadline: number): Promise<ExportResult> {
+    const body = config.compression === 'gzip' ? await gzip(json) : json;
+    let last: ExportResult = { ok: false, error: 'no attempt made' };
+    for (let n = 0; n < maxAttempts; n++) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      const { result, retryAfter } = await attempt(body, remaining);
+      if (result.ok || result.retryable !== true) return result;
+      last = result;
+      const backoff = Math.min(maxBackoffMs, initialBackoffMs * 2 ** n) * (0.5 + random() / 2);
+      const delay = retryAfter ?? backoff;
+      if (n + 1 >= maxAttempts || Date.now() + delay >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+    return last.ok
+      ? last
+      : { ...last, error: `${last.error} (gave up within the ${config.timeoutMs} ms deadline)` };
+  }
+
   return {
     config,
     async export(spans: readonly SpanData[]): Promise<ExportResult> {
@@ -126,23 +160,25 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
       if (config.endpoint === undefined || spans.length === 0) return { ok: true };
       const deadline = Date.now() + config.timeoutMs;
       try {
-        let body: Uint8Array<ArrayBuffer> = new TextEncoder().encode(JSON.stringify(encodeTraces(spans)));
-        if (config.compression === 'gzip') body = await gzip(body);
-        let last: ExportResult = { ok: false, error: 'no attempt made' };
-        for (let n = 0; n < maxAttempts; n++) {
-          const remaining = deadline - Date.now();
-          if (remaining <= 0) break;
-          const { result, retryAfter } = await attempt(body, remaining);
-          if (result.ok || result.retryable !== true) return result;
-          last = result;
-          const backoff = Math.min(maxBackoffMs, initialBackoffMs * 2 ** n) * (0.5 + random() / 2);
-          const delay = retryAfter ?? backoff;
-          if (n + 1 >= maxAttempts || Date.now() + delay >= deadline) break;
-          await new Promise((resolve) => setTimeout(resolve, delay));
+        const { bodies, dropped } = splitIntoBodies(spans, maxBodyBytes);
+        if (dropped > 0) diag.warn(`edgetrace: dropped ${dropped} spans too large to send even cut down`);
+        let rejected = 0;
+        const messages: string[] = [];
+        for (const body of bodies) {
+          const result = await sendBody(body, deadline);
+          if (!result.ok)
+            return bodies.length > 1
+              ? { ...result, error: `${result.error} (one of ${bodies.length} requests)` }
+              : result;
+          rejected += result.rejected ?? 0;
+          if (result.message !== undefined) messages.push(result.message);
         }
-        return last.ok
-          ? last
-          : { ...last, error: `${last.error} (gave up within the ${config.timeoutMs} ms deadline)` };
+        return {
+          ok: true,
+          ...(rejected > 0 ? { rejected } : {}),
+          ...(dropped > 0 ? { dropped } : {}),
+          ...(messages.length > 0 ? { message: messages.join('; ') } : {}),
+        };
       } catch (error) {
         return { ok: false, error: `export failed: ${String(error)}` };
       }
