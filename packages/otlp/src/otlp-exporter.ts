@@ -2,7 +2,14 @@
 // exponential backoff and jitter on 429/502/503/504 and network errors, honouring Retry-After,
 // all inside one deadline so an export fits a Worker's `waitUntil`. It never throws: every
 // outcome is an ExportResult. https://opentelemetry.io/docs/specs/otlp/#otlphttp
-import { ConfigError, type ExportResult, type SpanData, type SpanExporter } from '@edgetrace/core';
+import {
+  ConfigError,
+  createDropCounter,
+  type DropCounter,
+  type ExportResult,
+  type SpanData,
+  type SpanExporter,
+} from '@edgetrace/core';
 import { diag } from '@opentelemetry/api';
 import { type ExporterConfig, type ExporterConfigOptions, resolveExporterConfig } from './exporter-config.js';
 import { splitIntoBodies } from './split.js';
@@ -55,7 +62,7 @@ interface PartialSuccess {
   errorMessage?: string;
 }
 
-function readPartialSuccess(text: string): ExportResult {
+function readPartialSuccess(text: string, drops: DropCounter): ExportResult {
   if (text.trim() === '') return { ok: true };
   try {
     const body = JSON.parse(text) as { partialSuccess?: PartialSuccess };
@@ -63,7 +70,7 @@ function readPartialSuccess(text: string): ExportResult {
     const rejected = Number(partial?.rejectedSpans ?? 0);
     const message = typeof partial?.errorMessage === 'string' ? partial.errorMessage : '';
     if (rejected > 0 || message !== '') {
-      diag.warn(`edgetrace: the collector rejected ${rejected} spans${message ? `: ${message}` : ''}`);
+      drops.drop(`rejected by the collector${message ? `: ${message}` : ''}`, rejected);
       return { ok: true, rejected, ...(message ? { message } : {}) };
     }
   } catch {
@@ -100,6 +107,8 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
   const headers: Record<string, string> = { ...config.headers, 'content-type': 'application/json' };
   if (config.compression === 'gzip') headers['content-encoding'] = 'gzip';
   let stopped = false;
+  // Rejections and oversize drops are reported rate-limited; failures are the processor's to count.
+  const drops = createDropCounter('spans', Date.now);
 
   async function attempt(
     body: Uint8Array<ArrayBuffer>,
@@ -124,7 +133,7 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
     } catch {
       // The status decides; an unreadable body changes nothing.
     }
-    if (response.ok) return { result: readPartialSuccess(text) };
+    if (response.ok) return { result: readPartialSuccess(text, drops) };
     const error = `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
     if (!RETRYABLE.has(response.status)) return { result: { ok: false, error, retryable: false } };
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
@@ -161,7 +170,7 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
       const deadline = Date.now() + config.timeoutMs;
       try {
         const { bodies, dropped } = splitIntoBodies(spans, maxBodyBytes);
-        if (dropped > 0) diag.warn(`edgetrace: dropped ${dropped} spans too large to send even cut down`);
+        drops.drop('too large to send even cut down', dropped);
         let rejected = 0;
         const messages: string[] = [];
         for (const body of bodies) {
