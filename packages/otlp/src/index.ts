@@ -19,3 +19,4 @@ export type {
   OtlpTraceRequest,
 } from './otlp-json.js';
 export { encodeTraces, toNanoString } from './otlp-json.js';
+export { encodeTracesText } from './otlp-json-text.js';

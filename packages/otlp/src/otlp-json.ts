@@ -11,7 +11,7 @@ export type OtlpAnyValue =
   | { stringValue: string }
   | { boolValue: boolean }
   | { intValue: string }
-  | { doubleValue: number }
+  | { doubleValue: number | 'NaN' | 'Infinity' | '-Infinity' }
   | { arrayValue: { values?: OtlpAnyValue[] } }
   | Record<string, never>;
 
@@ -106,7 +106,12 @@ function anyValue(value: unknown): OtlpAnyValue {
     case 'boolean':
       return { boolValue: value };
     case 'number':
-      return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
+      // Integers beyond 2^53 are not exact anyway; they and non-finite values stay doubles,
+      // the latter as the strings protobuf JSON uses.
+      if (Number.isSafeInteger(value)) return { intValue: String(value) };
+      return {
+        doubleValue: Number.isFinite(value) ? value : (String(value) as 'NaN' | 'Infinity' | '-Infinity'),
+      };
     case 'object':
       if (Array.isArray(value)) {
         const values = value.map(anyValue);

@@ -3,7 +3,7 @@
 // is dropped (and counted) if even that does not fit. Every step shrinks the input, so it ends.
 import { type SpanData, truncateValue } from '@edgetrace/core';
 import type { Attributes } from '@opentelemetry/api';
-import { encodeTraces } from './otlp-json.js';
+import { encodeTracesText } from './otlp-json-text.js';
 
 /** The longest string value kept when a single span must be cut down to fit. */
 const CUT_TO = 1024;
@@ -52,7 +52,7 @@ export function cutDown(span: SpanData): SpanData {
 const encoder = new TextEncoder();
 
 function encode(spans: readonly SpanData[]): Uint8Array<ArrayBuffer> {
-  return encoder.encode(JSON.stringify(encodeTraces(spans)));
+  return encoder.encode(encodeTracesText(spans));
 }
 
 /** Encodes `spans` into one or more bodies of at most `maxBytes` each. */
