@@ -1,51 +1,9 @@
 import { createMemoryExporter, createTracerProvider, createTraceState, type SpanData } from '@edgetrace/core';
-import { context, type HrTime, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes, type Resource as SdkResource } from '@opentelemetry/resources';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { encodeTraces, toNanoString } from './otlp-json.js';
-
-function toHrTime(ms: number): HrTime {
-  const ns = BigInt(toNanoString(ms));
-  return [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
-}
-
-/** Our spans as the official SDK's ReadableSpan, for the official serializer. */
-function toReadableSpans(spans: SpanData[]): ReadableSpan[] {
-  const resources = new Map<unknown, SdkResource>();
-  return spans.map((span) => {
-    let resource = resources.get(span.resource);
-    if (resource === undefined) {
-      resource = resourceFromAttributes(span.resource.attributes);
-      resources.set(span.resource, resource);
-    }
-    return {
-      name: span.name,
-      kind: span.kind,
-      spanContext: () => span.spanContext(),
-      ...(span.parentSpanContext === undefined ? {} : { parentSpanContext: span.parentSpanContext }),
-      startTime: toHrTime(span.startTime),
-      endTime: toHrTime(span.endTime),
-      duration: [0, 0],
-      status: span.status,
-      attributes: span.attributes,
-      links: [...span.links],
-      events: span.events.map((e) => ({
-        name: e.name,
-        time: toHrTime(e.time),
-        attributes: e.attributes,
-        droppedAttributesCount: e.droppedAttributesCount,
-      })),
-      ended: true,
-      resource,
-      instrumentationScope: span.scope,
-      droppedAttributesCount: span.droppedAttributesCount,
-      droppedEventsCount: span.droppedEventsCount,
-      droppedLinksCount: span.droppedLinksCount,
-    };
-  });
-}
+import { toReadableSpans } from './test-support/readable-span.js';
 
 /**
  * Protobuf JSON reads an absent field as its default (an absent message as an empty one), so both
