@@ -8,6 +8,20 @@ import { toNanoString } from './otlp-json.js';
 
 const quote = JSON.stringify;
 
+// Attribute keys repeat across spans: their quoted, prefixed form is made once per key. The
+// cache is bounded so that unbounded key sets (ids in keys) cannot grow it.
+const KEY_CACHE_LIMIT = 2048;
+const keyPrefixes = new Map<string, string>();
+
+function keyPrefix(key: string): string {
+  let prefix = keyPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = `{"key":${quote(key)},"value":`;
+    if (keyPrefixes.size < KEY_CACHE_LIMIT) keyPrefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
 function anyValueText(value: unknown): string {
   switch (typeof value) {
     case 'string':
@@ -36,7 +50,7 @@ function attributesText(attributes: Attributes | undefined): string {
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined) continue;
-    out += `${out === '' ? '' : ','}{"key":${quote(key)},"value":${anyValueText(value)}}`;
+    out += `${out === '' ? '' : ','}${keyPrefix(key)}${anyValueText(value)}}`;
   }
   return out === '' ? '' : `,"attributes":[${out}]`;
 }
