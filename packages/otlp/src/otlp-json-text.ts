@@ -4,6 +4,7 @@
 
 import type { InstrumentationScope, Resource, SpanData } from '@edgetrace/core';
 import type { Attributes, SpanContext } from '@opentelemetry/api';
+import { groupSpans } from './group-spans.js';
 import { toNanoString } from './otlp-json.js';
 
 const quote = JSON.stringify;
@@ -119,30 +120,20 @@ function resourceText(resource: Resource): string {
 
 /** `encodeTraces(spans)` as JSON text, built directly. */
 export function encodeTracesText(spans: readonly SpanData[]): string {
-  const byResource = new Map<Resource, Map<string, { scope: InstrumentationScope; spans: string }>>();
-  for (const span of spans) {
-    let scopes = byResource.get(span.resource);
-    if (scopes === undefined) {
-      scopes = new Map();
-      byResource.set(span.resource, scopes);
-    }
-    const { scope } = span;
-    const key = `${scope.name}\u0000${scope.version ?? ''}\u0000${scope.schemaUrl ?? ''}`;
-    const group = scopes.get(key);
-    const text = spanText(span);
-    if (group === undefined) scopes.set(key, { scope, spans: text });
-    else group.spans += `,${text}`;
-  }
   let out = '{"resourceSpans":[';
   let firstResource = true;
-  for (const [resource, scopes] of byResource) {
+  for (const [resource, scopes] of groupSpans(spans)) {
     out += `${firstResource ? '' : ','}{"resource":${resourceText(resource)},"scopeSpans":[`;
     firstResource = false;
     let firstScope = true;
-    for (const { scope, spans: text } of scopes.values()) {
-      out += `${firstScope ? '' : ','}{"scope":${scopeText(scope)},"spans":[${text}]${
-        scope.schemaUrl ? `,"schemaUrl":${quote(scope.schemaUrl)}` : ''
-      }}`;
+    for (const { scope, spans: group } of scopes) {
+      out += `${firstScope ? '' : ','}{"scope":${scopeText(scope)},"spans":[`;
+      let firstSpan = true;
+      for (const span of group) {
+        out += (firstSpan ? '' : ',') + spanText(span);
+        firstSpan = false;
+      }
+      out += `]${scope.schemaUrl ? `,"schemaUrl":${quote(scope.schemaUrl)}` : ''}}`;
       firstScope = false;
     }
     out += `]${resource.schemaUrl ? `,"schemaUrl":${quote(resource.schemaUrl)}` : ''}}`;

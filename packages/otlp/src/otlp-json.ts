@@ -6,6 +6,7 @@
 
 import type { InstrumentationScope, Resource, SpanData } from '@edgetrace/core';
 import type { Attributes, AttributeValue, SpanContext } from '@opentelemetry/api';
+import { groupSpans } from './group-spans.js';
 
 export type OtlpAnyValue =
   | { stringValue: string }
@@ -210,28 +211,12 @@ function encodeResource(resource: Resource): OtlpResource {
  * instrumentation scope (name, version, schema URL), keeping span order within each group.
  */
 export function encodeTraces(spans: readonly SpanData[]): OtlpTraceRequest {
-  const byResource = new Map<Resource, Map<string, { scope: InstrumentationScope; spans: OtlpSpan[] }>>();
-  for (const span of spans) {
-    let scopes = byResource.get(span.resource);
-    if (scopes === undefined) {
-      scopes = new Map();
-      byResource.set(span.resource, scopes);
-    }
-    const { scope } = span;
-    const key = `${scope.name}\u0000${scope.version ?? ''}\u0000${scope.schemaUrl ?? ''}`;
-    let group = scopes.get(key);
-    if (group === undefined) {
-      group = { scope, spans: [] };
-      scopes.set(key, group);
-    }
-    group.spans.push(encodeSpan(span));
-  }
   const resourceSpans: OtlpResourceSpans[] = [];
-  for (const [resource, scopes] of byResource) {
+  for (const [resource, scopes] of groupSpans(spans)) {
     const entry: OtlpResourceSpans = {
       resource: encodeResource(resource),
-      scopeSpans: [...scopes.values()].map(({ scope, spans: encoded }) => {
-        const scopeSpans: OtlpScopeSpans = { scope: encodeScope(scope), spans: encoded };
+      scopeSpans: scopes.map(({ scope, spans: group }) => {
+        const scopeSpans: OtlpScopeSpans = { scope: encodeScope(scope), spans: group.map(encodeSpan) };
         set(scopeSpans, 'schemaUrl', scope.schemaUrl);
         return scopeSpans;
       }),
