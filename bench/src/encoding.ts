@@ -55,7 +55,7 @@ function measure(encode: () => Uint8Array | string): { rates: number[]; bytes: n
     for (let i = 0; i < iterations; i++) output = encode();
     rates.push((iterations * SPANS) / ((performance.now() - start) / 1000));
   }
-  const bytes = typeof output === 'string' ? Buffer.from(output) : Buffer.from(output);
+  const bytes = typeof output === 'string' ? new TextEncoder().encode(output) : output;
   return { rates, bytes: bytes.length, gzip: gzipSync(bytes).length };
 }
 

@@ -9,6 +9,7 @@ import {
   type TextMapPropagator,
   type TextMapSetter,
 } from '@opentelemetry/api';
+import { trimOws } from './trace-state.js';
 
 export const BAGGAGE = 'baggage';
 /** Members kept at most (extract) and written at most (inject). */
@@ -20,7 +21,6 @@ export const MAX_BAGGAGE_BYTES = 8192;
 // space, DQUOTE, comma, semicolon and backslash; anything else arrives percent-encoded.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
-const OWS = /^[ \t]+|[ \t]+$/g;
 
 function decode(value: string): string | undefined {
   try {
@@ -57,21 +57,25 @@ function byteLength(text: string): number {
  */
 export function parseBaggage(header: string): Array<[string, BaggageEntry]> {
   const entries: Array<[string, BaggageEntry]> = [];
-  let bytes = 0;
+  // A UTF-16 code unit is at most 3 UTF-8 bytes, so most headers need no byte counting.
+  const mayExceed = header.length * 3 > MAX_BAGGAGE_BYTES;
+  let bytes = -1; // the first member has no comma before it
   for (const member of header.split(',')) {
     if (entries.length >= MAX_BAGGAGE_MEMBERS) break;
-    bytes += byteLength(member) + (bytes > 0 ? 1 : 0);
-    if (bytes > MAX_BAGGAGE_BYTES) break; // whole members only: never a cut-off value
+    if (mayExceed) {
+      bytes += byteLength(member) + 1;
+      if (bytes > MAX_BAGGAGE_BYTES) break; // whole members only: never a cut-off value
+    }
     const [pair = '', ...properties] = member.split(';');
     const eq = pair.indexOf('=');
     if (eq < 0) continue;
-    const key = pair.slice(0, eq).replace(OWS, '');
-    const raw = pair.slice(eq + 1).replace(OWS, '');
+    const key = trimOws(pair.slice(0, eq));
+    const raw = trimOws(pair.slice(eq + 1));
     if (!TOKEN.test(key) || !VALUE.test(raw)) continue;
     const value = decode(raw);
     if (value === undefined) continue;
     const entry: BaggageEntry = { value };
-    const metadata = properties.map((p) => p.replace(OWS, '')).filter((p) => p !== '');
+    const metadata = properties.map(trimOws).filter((p) => p !== '');
     if (metadata.length > 0) entry.metadata = baggageEntryMetadataFromString(metadata.join(';'));
     entries.push([key, entry]);
   }

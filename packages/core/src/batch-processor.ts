@@ -1,8 +1,9 @@
 // The server processor: queues sampled spans and exports them in batches, by size and by
 // interval — one timer per processor, never one per span. Bounded: a full queue drops and counts.
-import { type Context, diag } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { createDropCounter } from './drop-counter.js';
 import { createEnvReader, type EnvSource, processEnv } from './env.js';
+import { callExporter, exportCounted } from './exporting.js';
 import { isSampled } from './tail-policy.js';
 import { type Clock, createClock } from './time.js';
 import type { SpanData, SpanExporter, SpanProcessor } from './types.js';
@@ -51,19 +52,11 @@ export function createBatchProcessor(options: BatchProcessorOptions): BatchProce
     if (inFlight !== undefined || queue.length === 0) return;
     if (!force && queue.length < maxExportBatchSize) return;
     const batch = queue.splice(0, maxExportBatchSize);
-    inFlight = exporter
-      .export(batch)
-      .then(
-        (result) => {
-          if (!result.ok) drops.drop(`export failed: ${result.error}`, batch.length);
-        },
-        (error: unknown) => drops.drop(`exporter threw: ${String(error)}`, batch.length),
-      )
-      .finally(() => {
-        inFlight = undefined;
-        pump(false);
-        schedule();
-      });
+    inFlight = exportCounted(exporter, batch, drops).finally(() => {
+      inFlight = undefined;
+      pump(false);
+      schedule();
+    });
   }
 
   function schedule(): void {
@@ -84,11 +77,7 @@ export function createBatchProcessor(options: BatchProcessorOptions): BatchProce
       pump(true);
       await inFlight;
     }
-    try {
-      await exporter.forceFlush?.();
-    } catch (error) {
-      diag.error('edgetrace: exporter forceFlush failed', error);
-    }
+    await callExporter(exporter, 'forceFlush');
   }
 
   return {
@@ -115,11 +104,7 @@ export function createBatchProcessor(options: BatchProcessorOptions): BatchProce
       if (stopped) return;
       stopped = true;
       await flush();
-      try {
-        await exporter.shutdown?.();
-      } catch (error) {
-        diag.error('edgetrace: exporter shutdown failed', error);
-      }
+      await callExporter(exporter, 'shutdown');
     },
   };
 }

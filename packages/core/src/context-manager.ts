@@ -73,36 +73,34 @@ export function createAsyncLocalStorageContextManager(Storage: AsyncLocalStorage
 }
 
 /**
+ * The stand-in for `AsyncLocalStorage` where there is none: the store holds for the
+ * synchronous part of `run` only, and `run` always restores what it replaced.
+ */
+class SynchronousStorage<T> implements AsyncLocalStorageLike<T> {
+  #store: T | undefined;
+
+  getStore(): T | undefined {
+    return this.#store;
+  }
+
+  run<R>(store: T, callback: () => R): R {
+    const previous = this.#store;
+    this.#store = store;
+    try {
+      return callback();
+    } finally {
+      this.#store = previous;
+    }
+  }
+}
+
+/**
  * A context manager without `AsyncLocalStorage`: the context is active for the synchronous
- * part of `with(...)` only. Each instance keeps its own stack, and a `with` always restores
- * what it replaced, so concurrent requests never see each other's context.
+ * part of `with(...)` only. Each instance keeps its own store, so concurrent requests never see
+ * each other's context.
  */
 export function createStackContextManager(): ContextManager {
-  let current: Context = ROOT_CONTEXT;
-  const manager: ContextManager = {
-    active: () => current,
-    with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
-      context: Context,
-      fn: F,
-      thisArg?: ThisParameterType<F>,
-      ...args: A
-    ): ReturnType<F> {
-      const previous = current;
-      current = context;
-      try {
-        return fn.apply(thisArg, args);
-      } finally {
-        current = previous;
-      }
-    },
-    bind: <T>(context: Context, target: T): T => bindFunction(manager, context, target),
-    enable: () => manager,
-    disable() {
-      current = ROOT_CONTEXT;
-      return manager;
-    },
-  };
-  return manager;
+  return createAsyncLocalStorageContextManager(SynchronousStorage);
 }
 
 /**

@@ -20,25 +20,21 @@ export function resolveSpanLimits(options: Partial<SpanLimits> | undefined, env:
     attributePerLinkCountLimit: count('OTEL_LINK_ATTRIBUTE_COUNT_LIMIT') ?? attributeCount ?? DEFAULT_COUNT,
   };
   if (options === undefined) return limits;
+  const isLimit = (key: string): key is keyof SpanLimits => key in limits;
+  const chosen: Partial<Record<keyof SpanLimits, number>> = {};
   for (const [key, value] of Object.entries(options)) {
-    if (!(key in limits)) {
+    if (!isLimit(key)) {
       throw new ConfigError(
         `spanLimits.${key} is not a span limit; use one of ${Object.keys(limits).join(', ')}`,
       );
     }
-    const valid =
-      value === Number.POSITIVE_INFINITY ||
-      (typeof value === 'number' && Number.isInteger(value) && value >= 0);
-    if (value !== undefined && !valid) {
+    if (value === undefined) continue;
+    if (value !== Number.POSITIVE_INFINITY && !(Number.isInteger(value) && value >= 0)) {
       throw new ConfigError(
         `spanLimits.${key} must be a whole number ≥ 0 (or Infinity), got ${String(value)}`,
       );
     }
+    chosen[key] = value;
   }
-  return {
-    ...limits,
-    ...(Object.fromEntries(
-      Object.entries(options).filter(([, v]) => v !== undefined),
-    ) as Partial<SpanLimits>),
-  };
+  return { ...limits, ...chosen };
 }

@@ -9,8 +9,11 @@ const NOOP: SpanProcessor = {
   shutdown: async () => {},
 };
 
+/** One processor for several: none is a no-op, one is itself (no fan-out on the hot path). */
 export function createMultiProcessor(processors: readonly SpanProcessor[]): SpanProcessor {
-  if (processors.length === 0) return NOOP;
+  const [first] = processors;
+  if (first === undefined) return NOOP;
+  if (processors.length === 1) return first;
   const each = (what: string, call: (p: SpanProcessor) => void): void => {
     for (const processor of processors) {
       try {

@@ -162,8 +162,8 @@ function validate(options: TracerProviderOptions): void {
   );
 }
 
-function resolveSampler(options: TracerProviderOptions, env: EnvReader): Sampler {
-  if (env.boolean('OTEL_SDK_DISABLED') === true) return alwaysOffSampler();
+function resolveSampler(options: TracerProviderOptions, env: EnvReader, disabled: boolean): Sampler {
+  if (disabled) return alwaysOffSampler();
   const { sampler } = options;
   if (sampler !== undefined && typeof sampler !== 'string') {
     check(typeof sampler.shouldSample === 'function', 'sampler must be a Sampler or a sampler name');
@@ -204,7 +204,9 @@ export function createTracerProvider(options: TracerProviderOptions = {}): EdgeT
     },
     env,
   );
-  const sampler = resolveSampler(options, env);
+  // OTEL_SDK_DISABLED=true: every span is non-recording, whatever else is configured.
+  const disabled = env.boolean('OTEL_SDK_DISABLED') === true;
+  const sampler = resolveSampler(options, env, disabled);
   const limits = resolveSpanLimits(options.spanLimits, env);
   const propagator = resolvePropagator(options, env);
   const { manager: contextManager, async: asyncContext } = createContextManager(options.asyncLocalStorage);
@@ -213,10 +215,9 @@ export function createTracerProvider(options: TracerProviderOptions = {}): EdgeT
     ...(exporter === undefined ? [] : [createTraceBufferProcessor({ ...traceBuffer, exporter, now, tail })]),
     ...(options.processors ?? []),
   ];
-  const processor =
-    processors.length === 1 && processors[0] !== undefined ? processors[0] : createMultiProcessor(processors);
+  const processor = createMultiProcessor(processors);
   const ids = options.idGenerator ?? createIdGenerator();
-  const recordUnsampled = options.tail !== undefined && env.boolean('OTEL_SDK_DISABLED') !== true;
+  const recordUnsampled = tail !== undefined && !disabled;
   const tracers = new Map<string, Tracer>();
 
   const provider: EdgeTracerProvider = {

@@ -1,8 +1,9 @@
 // The edge processor: buffers each local trace and exports it once, when every span of it that
 // started here has ended — typically inside `waitUntil` after the response. Bounded in traces,
 // spans and age; what does not fit is dropped and counted, never grown.
-import { type Context, diag } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { createDropCounter, type DropCounter } from './drop-counter.js';
+import { callExporter, createSends } from './exporting.js';
 import { isSampled, keepTrace, type TailPolicy } from './tail-policy.js';
 import type { Clock } from './time.js';
 import type { SpanData, SpanExporter, SpanProcessor } from './types.js';
@@ -44,32 +45,16 @@ interface Entry {
 export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBufferProcessor {
   const { exporter, tail, now, maxTraces = 512, maxSpansPerTrace = 512, maxTraceAgeMs = 300_000 } = options;
   const traces = new Map<string, Entry>();
-  const pending = new Set<Promise<void>>();
   const drops: DropCounter = createDropCounter('spans', now);
+  const sends = createSends(exporter, drops);
   let stopped = false;
-
-  function send(spans: SpanData[]): void {
-    if (spans.length === 0) return;
-    const done = exporter
-      .export(spans)
-      .then(
-        (result) => {
-          if (!result.ok) drops.drop(`export failed: ${result.error}`, spans.length);
-        },
-        (error: unknown) => {
-          drops.drop(`exporter threw: ${String(error)}`, spans.length);
-        },
-      )
-      .finally(() => pending.delete(done));
-    pending.add(done);
-  }
 
   function finish(traceId: string, entry: Entry): void {
     traces.delete(traceId);
     if (tail === undefined) {
-      send(entry.spans.filter(isSampled));
+      sends.send(entry.spans.filter(isSampled));
     } else if (keepTrace(entry.spans, tail)) {
-      send(entry.spans);
+      sends.send(entry.spans);
     }
   }
 
@@ -123,12 +108,8 @@ export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBu
 
     async forceFlush(): Promise<void> {
       evictExpired();
-      while (pending.size > 0) await Promise.allSettled([...pending]);
-      try {
-        await exporter.forceFlush?.();
-      } catch (error) {
-        diag.error('edgetrace: exporter forceFlush failed', error);
-      }
+      await sends.settled();
+      await callExporter(exporter, 'forceFlush');
     },
 
     async shutdown(): Promise<void> {
@@ -140,11 +121,7 @@ export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBu
       }
       stopped = true;
       await this.forceFlush();
-      try {
-        await exporter.shutdown?.();
-      } catch (error) {
-        diag.error('edgetrace: exporter shutdown failed', error);
-      }
+      await callExporter(exporter, 'shutdown');
     },
   };
 }

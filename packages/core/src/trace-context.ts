@@ -2,14 +2,16 @@
 // https://www.w3.org/TR/trace-context-2/
 import {
   type Context,
+  INVALID_SPANID,
+  INVALID_TRACEID,
+  isSpanContextValid,
   type SpanContext,
   type TextMapGetter,
   type TextMapPropagator,
   type TextMapSetter,
   trace,
 } from '@opentelemetry/api';
-import { isValidSpanId, isValidTraceId } from './ids.js';
-import { parseTraceState } from './trace-state.js';
+import { parseTraceState, trimOws } from './trace-state.js';
 
 export const TRACEPARENT = 'traceparent';
 export const TRACESTATE = 'tracestate';
@@ -19,8 +21,8 @@ export const KNOWN_TRACE_FLAGS = 0x03;
 /** Level 2 `random` flag: the trace id's right-most 7 bytes are random. */
 export const RANDOM_TRACE_FLAG = 0x02;
 
-const VERSION_00 = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
-const FUTURE = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+// version-traceid-parentid-flags, then for future versions anything that starts with `-`.
+const TRACEPARENT_FORMAT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 
 /** The parts of a valid `traceparent` header. */
 export interface TraceParent {
@@ -36,17 +38,12 @@ export interface TraceParent {
  * hex and all-zero ids are invalid. Returns `null` for anything invalid.
  */
 export function parseTraceParent(header: string): TraceParent | null {
-  // Optional white space around the value is not part of it (RFC 9110 field values).
-  const value = header.replace(/^[ \t]+|[ \t]+$/g, '');
-  const match = value.startsWith('00-') ? VERSION_00.exec(value) : FUTURE.exec(value);
+  const match = TRACEPARENT_FORMAT.exec(trimOws(header));
   if (match === null) return null;
-  const [traceId, spanId, flags] = value.startsWith('00-')
-    ? [match[1], match[2], match[3]]
-    : [match[2], match[3], match[4]];
-  if (match[1] === 'ff' || traceId === undefined || spanId === undefined || flags === undefined) {
-    return null;
-  }
-  if (!isValidTraceId(traceId) || !isValidSpanId(spanId)) return null;
+  const [, version, traceId = '', spanId = '', flags = '', rest] = match;
+  // Version 00 has nothing after the flags; ff is never valid; all-zero ids are invalid.
+  if (version === 'ff' || (version === '00' && rest !== undefined)) return null;
+  if (traceId === INVALID_TRACEID || spanId === INVALID_SPANID) return null;
   return { traceId, spanId, traceFlags: Number.parseInt(flags, 16) & KNOWN_TRACE_FLAGS };
 }
 
@@ -67,13 +64,7 @@ export function createTraceContextPropagator(): TextMapPropagator {
   return {
     inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
       const spanContext = trace.getSpanContext(context);
-      if (
-        spanContext === undefined ||
-        !isValidTraceId(spanContext.traceId) ||
-        !isValidSpanId(spanContext.spanId)
-      ) {
-        return;
-      }
+      if (spanContext === undefined || !isSpanContextValid(spanContext)) return;
       setter.set(carrier, TRACEPARENT, formatTraceParent(spanContext));
       const state = spanContext.traceState?.serialize();
       if (state) setter.set(carrier, TRACESTATE, state);

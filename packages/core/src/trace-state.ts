@@ -14,6 +14,11 @@ const SIMPLE_KEY = /^[a-z0-9][a-z0-9_\-*/]{0,255}$/;
 const TENANT_KEY = /^[a-z0-9][a-z0-9_\-*/]{0,240}@[a-z][a-z0-9_\-*/]{0,13}$/;
 const VALUE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
 
+/** Removes optional white space (spaces and tabs, RFC 9110 OWS) around a header value or member. */
+export function trimOws(text: string): string {
+  return text.replace(/^[ \t]+|[ \t]+$/g, '');
+}
+
 /** Whether `key` follows the tracestate key grammar (including `tenant@system`). */
 export function isValidTraceStateKey(key: string): boolean {
   return key.length <= 256 && (SIMPLE_KEY.test(key) || TENANT_KEY.test(key));
@@ -81,7 +86,7 @@ export function parseTraceState(header: string): TraceState | null {
   const entries: Array<[string, string]> = [];
   const seen = new Set<string>();
   for (const raw of header.split(',')) {
-    const member = raw.replace(/^[ \t]+|[ \t]+$/g, '');
+    const member = trimOws(raw);
     if (member === '') continue; // empty list-members are allowed and ignored
     const eq = member.indexOf('=');
     if (eq <= 0) return null;

@@ -10,11 +10,7 @@ export interface ConsoleExporterOptions {
 }
 
 function formatValue(value: unknown): string {
-  return typeof value === 'string'
-    ? JSON.stringify(value)
-    : Array.isArray(value)
-      ? JSON.stringify(value)
-      : String(value);
+  return typeof value === 'string' || Array.isArray(value) ? JSON.stringify(value) : String(value);
 }
 
 /** One line for a span: ids, kind, name, duration, status, attributes and event names. */

@@ -27,27 +27,33 @@ export interface ExporterConfig {
 
 const COMPRESSIONS = ['gzip', 'none'] as const;
 
-function checkUrl(url: string, from: string): string {
+/** What is wrong with `url` as an OTLP endpoint, or `undefined` when it is fine. */
+function urlProblem(url: string, from: string): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`${from} "${url}" is not a URL; use e.g. http://127.0.0.1:4318/v1/traces`);
+    return `${from} "${url}" is not a URL; use e.g. http://127.0.0.1:4318/v1/traces`;
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigError(`${from} "${url}" must be an http: or https: URL`);
-  }
-  return parsed.toString();
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:'
+    ? undefined
+    : `${from} "${url}" must be an http: or https: URL`;
 }
 
+/** A URL given in code: invalid is a setup error. */
+function checkUrl(url: string, from: string): string {
+  const problem = urlProblem(url, from);
+  if (problem !== undefined) throw new ConfigError(problem);
+  return new URL(url).toString();
+}
+
+/** A URL from a variable: invalid is one warning, and the variable is ignored. */
 function envUrl(url: string | undefined, name: string): string | undefined {
   if (url === undefined) return undefined;
-  try {
-    return checkUrl(url, name);
-  } catch (error) {
-    diag.warn(`edgetrace: ${(error as Error).message.replace(/^edgetrace: /, '')}; ignored`);
-    return undefined;
-  }
+  const problem = urlProblem(url, name);
+  if (problem === undefined) return new URL(url).toString();
+  diag.warn(`edgetrace: ${problem}; ignored`);
+  return undefined;
 }
 
 function envHeaders(text: string | undefined, name: string): Record<string, string> {

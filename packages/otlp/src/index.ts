@@ -1,4 +1,4 @@
-// @edgetrace/otlp: OTLP/HTTP JSON encoding (and, next, the fetch exporter).
+// @edgetrace/otlp: OTLP/HTTP JSON encoding and the fetch exporter.
 
 export type { ConsoleExporterOptions } from './console-exporter.js';
 export { createConsoleExporter, formatSpan } from './console-exporter.js';
@@ -18,5 +18,5 @@ export type {
   OtlpSpan,
   OtlpTraceRequest,
 } from './otlp-json.js';
-export { encodeTraces, toNanoString } from './otlp-json.js';
-export { encodeTracesText } from './otlp-json-text.js';
+export { encodeTraces } from './otlp-json.js';
+export { encodeTracesText, toNanoString } from './otlp-json-text.js';

@@ -90,8 +90,9 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
     random = Math.random,
     maxBodyBytes = 4 * 1024 * 1024,
   } = options;
-  if (typeof send !== 'function')
+  if (typeof send !== 'function') {
     throw new ConfigError('fetch must be a function (the uninstrumented fetch)');
+  }
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new ConfigError(`maxAttempts must be a whole number ≥ 1, got ${String(maxAttempts)}`);
   }
@@ -145,21 +146,23 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
 
   async function sendBody(json: Uint8Array<ArrayBuffer>, deadline: number): Promise<ExportResult> {
     const body = config.compression === 'gzip' ? await gzip(json) : json;
-    let last: ExportResult = { ok: false, error: 'no attempt made' };
+    let lastError = 'no attempt made';
     for (let n = 0; n < maxAttempts; n++) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
       const { result, retryAfter } = await attempt(body, remaining);
       if (result.ok || result.retryable !== true) return result;
-      last = result;
+      lastError = result.error;
       const backoff = Math.min(maxBackoffMs, initialBackoffMs * 2 ** n) * (0.5 + random() / 2);
       const delay = retryAfter ?? backoff;
       if (n + 1 >= maxAttempts || Date.now() + delay >= deadline) break;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
-    return last.ok
-      ? last
-      : { ...last, error: `${last.error} (gave up within the ${config.timeoutMs} ms deadline)` };
+    return {
+      ok: false,
+      error: `${lastError} (gave up within the ${config.timeoutMs} ms deadline)`,
+      retryable: true,
+    };
   }
 
   return {

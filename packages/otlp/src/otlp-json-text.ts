@@ -1,13 +1,52 @@
-// The same OTLP/JSON as `encodeTraces`, built directly as text: no intermediate objects, one
-// string append per field. This is what the exporter sends; `encodeTraces` stays as the readable
-// reference, and a test holds the two equal.
+// OTLP/JSON encoding of spans, as the OTLP specification defines it, built directly as text (no
+// intermediate objects): lowercase-hex ids, integer enums, unix-nanosecond times and 64-bit
+// integers as strings, spans grouped by resource and then instrumentation scope. Default-valued
+// fields (0, "", empty lists, an UNSET status) are left out; protobuf JSON decoding reads them
+// as the same message. https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding
 
 import type { InstrumentationScope, Resource, SpanData } from '@edgetrace/core';
 import type { Attributes, SpanContext } from '@opentelemetry/api';
-import { groupSpans } from './group-spans.js';
-import { toNanoString } from './otlp-json.js';
 
 const quote = JSON.stringify;
+
+/**
+ * Unix epoch milliseconds (with a fraction) as a unix-nanosecond decimal string. A double holds
+ * an epoch time in milliseconds to about a quarter of a microsecond, so the result is rounded to
+ * whole microseconds rather than inventing nanoseconds.
+ */
+export function toNanoString(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) return '0';
+  let whole = Math.floor(ms);
+  let micros = Math.round((ms - whole) * 1e3);
+  if (micros >= 1e3) {
+    whole += 1;
+    micros -= 1e3;
+  }
+  return `${whole}${String(micros).padStart(3, '0')}000`;
+}
+
+interface ScopeGroup {
+  readonly scope: InstrumentationScope;
+  readonly spans: SpanData[];
+}
+
+/** Spans by resource, then by scope (name, version, schema URL), in their order. */
+function groupSpans(spans: readonly SpanData[]): Map<Resource, Map<string, ScopeGroup>> {
+  const byResource = new Map<Resource, Map<string, ScopeGroup>>();
+  for (const span of spans) {
+    let scopes = byResource.get(span.resource);
+    if (scopes === undefined) {
+      scopes = new Map();
+      byResource.set(span.resource, scopes);
+    }
+    const { scope } = span;
+    const key = `${scope.name}\u0000${scope.version ?? ''}\u0000${scope.schemaUrl ?? ''}`;
+    const group = scopes.get(key);
+    if (group === undefined) scopes.set(key, { scope, spans: [span] });
+    else group.spans.push(span);
+  }
+  return byResource;
+}
 
 // Attribute keys repeat across spans: their quoted, prefixed form is made once per key. The
 // cache is bounded so that unbounded key sets (ids in keys) cannot grow it.
@@ -58,6 +97,8 @@ function attributesText(attributes: Attributes | undefined): string {
 
 const count = (name: string, n: number): string => (n === 0 ? '' : `,"${name}":${n}`);
 
+// OTLP flags: the W3C trace flags in bits 0-7, then "has is_remote" (0x100) and "is_remote"
+// (0x200) for the parent of a span or the target of a link.
 function flagsOf(context: SpanContext, remote: boolean | undefined): number {
   return (context.traceFlags & 0xff) | 0x100 | (remote === true ? 0x200 : 0);
 }
@@ -118,7 +159,7 @@ function resourceText(resource: Resource): string {
   return `{${attributes}${attributes === '' ? dropped.slice(1) : dropped}}`;
 }
 
-/** `encodeTraces(spans)` as JSON text, built directly. */
+/** Encodes spans as the JSON text of an OTLP `ExportTraceServiceRequest`. */
 export function encodeTracesText(spans: readonly SpanData[]): string {
   let out = '{"resourceSpans":[';
   let firstResource = true;
@@ -126,7 +167,7 @@ export function encodeTracesText(spans: readonly SpanData[]): string {
     out += `${firstResource ? '' : ','}{"resource":${resourceText(resource)},"scopeSpans":[`;
     firstResource = false;
     let firstScope = true;
-    for (const { scope, spans: group } of scopes) {
+    for (const { scope, spans: group } of scopes.values()) {
       out += `${firstScope ? '' : ','}{"scope":${scopeText(scope)},"spans":[`;
       let firstSpan = true;
       for (const span of group) {

@@ -2,7 +2,8 @@ import { createMemoryExporter, createTracerProvider, createTraceState, type Span
 import { context, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
-import { encodeTraces, toNanoString } from './otlp-json.js';
+import { encodeTraces } from './otlp-json.js';
+import { toNanoString } from './otlp-json-text.js';
 import { toReadableSpans } from './test-support/readable-span.js';
 
 /**

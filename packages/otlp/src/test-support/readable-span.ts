@@ -4,7 +4,7 @@ import type { SpanData } from '@edgetrace/core';
 import type { HrTime } from '@opentelemetry/api';
 import { resourceFromAttributes, type Resource as SdkResource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { toNanoString } from '../otlp-json.js';
+import { toNanoString } from '../otlp-json-text.js';
 
 function toHrTime(ms: number): HrTime {
   const ns = BigInt(toNanoString(ms));
