@@ -17,13 +17,24 @@ export { createDropCounter } from './drop-counter.js';
 export type { EnvReader, EnvSource, NumberCheck } from './env.js';
 export { createEnvReader, parseKeyValueList, processEnv } from './env.js';
 export { ConfigError } from './errors.js';
+export {
+  headerNames,
+  isSecretKey,
+  methodAttributes,
+  normalizeMethod,
+  REDACTED,
+  recordHeaders,
+  redactQuery,
+  redactUrl,
+  urlPort,
+} from './http.js';
 export type { IdGenerator } from './ids.js';
 export { createIdGenerator, isValidSpanId, isValidTraceId } from './ids.js';
 export type { MemoryExporter } from './memory-exporter.js';
 export { createMemoryExporter } from './memory-exporter.js';
 export { createMultiProcessor } from './multi-processor.js';
 export type { EdgeTracerProvider, TracerProviderOptions } from './provider.js';
-export { createTracerProvider } from './provider.js';
+export { checkTracerProviderOptions, createTracerProvider } from './provider.js';
 export type { ParentBasedOptions, SamplerName } from './samplers.js';
 export {
   alwaysOffSampler,
@@ -34,6 +45,15 @@ export {
   traceIdRatioSampler,
 } from './samplers.js';
 export { createSimpleProcessor } from './simple-processor.js';
+export type { SpanBodyOptions } from './span-body.js';
+export {
+  endSpanWithBody,
+  errorType,
+  RESPONSE_CANCELLED,
+  recordError,
+  TIME_TO_FIRST_BYTE,
+  withBody,
+} from './span-body.js';
 export type { TailPolicy } from './tail-policy.js';
 export { isSampled, keepTrace } from './tail-policy.js';
 export type { Clock } from './time.js';
@@ -64,3 +84,5 @@ export type {
 } from './types.js';
 export { SamplingDecision } from './types.js';
 export { VERSION } from './version.js';
+export type { BodyOutcome, BodyWatcher } from './watch-body.js';
+export { watchBody } from './watch-body.js';

@@ -89,6 +89,8 @@ export interface EdgeTracerProvider extends TracerProvider {
   /** Whether the context manager follows `await` (an `AsyncLocalStorage` was found). */
   readonly asyncContext: boolean;
   readonly sampler: Sampler;
+  /** The clock spans are timed with, in epoch milliseconds. */
+  readonly now: Clock;
 }
 
 const OPTION_NAMES = new Set([
@@ -113,7 +115,12 @@ function check(condition: boolean, message: string): void {
   if (!condition) throw new ConfigError(message);
 }
 
-function validate(options: TracerProviderOptions): void {
+/**
+ * Checks provider options without creating anything: throws the `ConfigError` that
+ * `createTracerProvider` would. For wrappers that create their provider later (on a Worker's
+ * first request, when its `env` is known) but must fail at setup.
+ */
+export function checkTracerProviderOptions(options: TracerProviderOptions): void {
   check(options !== null && typeof options === 'object', 'createTracerProvider expects an options object');
   for (const key of Object.keys(options)) {
     check(OPTION_NAMES.has(key), `unknown option "${key}"; the options are ${[...OPTION_NAMES].join(', ')}`);
@@ -193,7 +200,7 @@ function resolvePropagator(options: TracerProviderOptions, env: EnvReader): Text
  * `ConfigError` saying what to fix; an invalid `OTEL_*` variable only warns and takes the default.
  */
 export function createTracerProvider(options: TracerProviderOptions = {}): EdgeTracerProvider {
-  validate(options);
+  checkTracerProviderOptions(options);
   const env = createEnvReader(options.env, processEnv());
   const now = options.now ?? createClock();
   const resource = createResource(
@@ -226,6 +233,7 @@ export function createTracerProvider(options: TracerProviderOptions = {}): EdgeT
     contextManager,
     asyncContext,
     sampler,
+    now,
     getTracer(name: string, version?: string, tracerOptions?: TracerOptions): Tracer {
       const key = `${name}@${version ?? ''}:${tracerOptions?.schemaUrl ?? ''}`;
       let tracer = tracers.get(key);
