@@ -42,4 +42,38 @@ describe('README examples', () => {
     // 127.0.0.1 is private: the example's call carried the trace.
     expect(upstream.received[0]?.headers.traceparent).toMatch(/^00-/);
   });
+
+  it('@edgetrace/hono example is in the README and traces a request through to the upstream', async () => {
+    const example = read('packages/hono/examples/worker.ts');
+    expect(read('packages/hono/README.md')).toContain(example.trim());
+    const upstream = await startUpstream((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":["llama"]}');
+    });
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const { default: app } = await import('../packages/hono/examples/worker.js');
+    const pending: Promise<unknown>[] = [];
+    const ctx = {
+      waitUntil: (p: Promise<unknown>) => pending.push(p),
+      passThroughOnException() {},
+      props: {},
+    };
+    try {
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const response = await app.request(
+        '/models',
+        { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } },
+        { INFERENCE_URL: upstream.url },
+        ctx as never,
+      );
+      expect(await response.json()).toEqual({ data: ['llama'] });
+      await Promise.all(pending);
+      expect(upstream.received[0]?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-`));
+      const line = JSON.parse(String(log.mock.calls[0]?.[0])) as Record<string, string>;
+      expect(line.trace_id).toBe(traceId);
+      expect(line.msg).toBe('listing models');
+      expect((await app.request('/healthz')).status).toBe(200);
+    } finally {
+      await upstream.close();
+    }
+  });
 });

@@ -15,7 +15,10 @@ export type UpstreamHandler = (request: ReceivedRequest, response: ServerRespons
 export interface Upstream {
   readonly url: string;
   readonly received: ReceivedRequest[];
-  /** Resolves when a response was closed by the client before it finished. */
+  /**
+   * Resolves when a response is closed by the client before it finished. Each early close
+   * answers one call, so a test waits for its own.
+   */
   closedEarly(): Promise<void>;
   close(): Promise<void>;
 }
@@ -37,10 +40,13 @@ export async function writeSlowly(
 
 export async function startUpstream(handler: UpstreamHandler): Promise<Upstream> {
   const received: ReceivedRequest[] = [];
-  let earlyClose: () => void = () => undefined;
-  const closedEarlyPromise = new Promise<void>((resolve) => {
-    earlyClose = resolve;
-  });
+  let unclaimed = 0;
+  const waiting: (() => void)[] = [];
+  const earlyClose = (): void => {
+    const waiter = waiting.shift();
+    if (waiter === undefined) unclaimed++;
+    else waiter();
+  };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -63,7 +69,13 @@ export async function startUpstream(handler: UpstreamHandler): Promise<Upstream>
   return {
     url: `http://127.0.0.1:${port}`,
     received,
-    closedEarly: () => closedEarlyPromise,
+    closedEarly: () => {
+      if (unclaimed > 0) {
+        unclaimed--;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => waiting.push(resolve));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

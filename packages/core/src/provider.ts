@@ -163,6 +163,14 @@ export function checkTracerProviderOptions(options: TracerProviderOptions): void
       `tail.${key} must be a number ≥ 0`,
     );
   }
+  const { sampler } = options;
+  check(
+    sampler === undefined ||
+      (typeof sampler === 'string'
+        ? (SAMPLER_NAMES as readonly string[]).includes(sampler)
+        : typeof sampler?.shouldSample === 'function'),
+    `unknown sampler "${String(sampler)}": use one of ${SAMPLER_NAMES.join(', ')}, or pass a Sampler object`,
+  );
   check(
     options.samplerArg === undefined || (options.samplerArg >= 0 && options.samplerArg <= 1),
     `samplerArg must be a ratio from 0 to 1, got ${String(options.samplerArg)}`,
@@ -172,10 +180,7 @@ export function checkTracerProviderOptions(options: TracerProviderOptions): void
 function resolveSampler(options: TracerProviderOptions, env: EnvReader, disabled: boolean): Sampler {
   if (disabled) return alwaysOffSampler();
   const { sampler } = options;
-  if (sampler !== undefined && typeof sampler !== 'string') {
-    check(typeof sampler.shouldSample === 'function', 'sampler must be a Sampler or a sampler name');
-    return sampler;
-  }
+  if (sampler !== undefined && typeof sampler !== 'string') return sampler;
   const name = sampler ?? env.oneOf('OTEL_TRACES_SAMPLER', SAMPLER_NAMES) ?? 'parentbased_always_on';
   const arg = options.samplerArg ?? env.number('OTEL_TRACES_SAMPLER_ARG', { min: 0, max: 1 });
   return createSampler(name, arg);

@@ -15,8 +15,8 @@ export interface SpanBodyOptions {
   readonly now: Clock;
   /** When the span started, by `now`. */
   readonly startTime: number;
-  /** Whether a body error marks the span as an error. @default true */
-  readonly errorOnFailure?: boolean;
+  /** Called once the span has ended. */
+  readonly onEnd?: () => void;
 }
 
 /** The `error.type` of a thrown value: its name where it has a useful one. */
@@ -60,10 +60,11 @@ export function withBody(response: Response, body: ReadableStream<Uint8Array>): 
  * body ends. A response without a body ends the span at once and is returned as is.
  */
 export function endSpanWithBody(span: Span, response: Response, options: SpanBodyOptions): Response {
-  const { now, startTime, errorOnFailure = true } = options;
+  const { now, startTime, onEnd } = options;
   const body = response.body;
   if (body === null || response.status === 101) {
     span.end(now());
+    onEnd?.();
     return response;
   }
   let bytes = 0;
@@ -75,8 +76,9 @@ export function endSpanWithBody(span: Span, response: Response, options: SpanBod
     onEnd(outcome: BodyOutcome) {
       span.setAttribute('http.response.body.size', bytes);
       if (outcome.kind === 'cancelled') span.setAttribute(RESPONSE_CANCELLED, true);
-      else if (outcome.kind === 'error' && errorOnFailure) recordError(span, outcome.error);
+      else if (outcome.kind === 'error') recordError(span, outcome.error);
       span.end(now());
+      onEnd?.();
     },
   });
   return withBody(response, watched);

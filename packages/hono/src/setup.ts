@@ -1,0 +1,98 @@
+// The tracer provider behind `tracing()`, made on the first request, once per isolate: that is
+// when a Worker's `env` (its `OTEL_*` vars and secrets) is first known.
+import {
+  checkTracerProviderOptions,
+  createBatchProcessor,
+  createTracerProvider,
+  type EdgeTracerProvider,
+  type EnvSource,
+  type SpanExporter,
+  type TracerProviderOptions,
+} from '@edgetrace/core';
+import { createOtlpExporter } from '@edgetrace/otlp';
+import { diag } from '@opentelemetry/api';
+
+/** The provider options `tracing()` passes on to `createTracerProvider`. */
+export type ProviderOptions = Pick<
+  TracerProviderOptions,
+  | 'serviceName'
+  | 'serviceVersion'
+  | 'resource'
+  | 'tail'
+  | 'traceBuffer'
+  | 'sampler'
+  | 'samplerArg'
+  | 'spanLimits'
+  | 'propagator'
+  | 'asyncLocalStorage'
+  | 'idGenerator'
+  | 'now'
+>;
+
+export const PROVIDER_OPTION_NAMES: readonly (keyof ProviderOptions)[] = [
+  'serviceName',
+  'serviceVersion',
+  'resource',
+  'tail',
+  'traceBuffer',
+  'sampler',
+  'samplerArg',
+  'spanLimits',
+  'propagator',
+  'asyncLocalStorage',
+  'idGenerator',
+  'now',
+];
+
+/** Where spans go: an exporter, or a function making one from the Worker's `env`. */
+export type ExporterOption = SpanExporter | ((env: EnvSource) => SpanExporter);
+
+export interface SetupOptions {
+  readonly provider: EdgeTracerProvider | undefined;
+  readonly providerOptions: ProviderOptions;
+  readonly exporter: ExporterOption | undefined;
+  readonly register: boolean;
+}
+
+/** Checks at setup what `createProvider` would reject later. */
+export function checkSetup(options: SetupOptions): void {
+  // A stand-in exporter: the real one may need the Worker's env, which is not known yet.
+  const exporter = { export: async () => ({ ok: true as const }) };
+  checkTracerProviderOptions({ ...options.providerOptions, exporter });
+}
+
+function envOf(bindings: unknown): EnvSource | undefined {
+  return bindings !== null && typeof bindings === 'object' ? (bindings as EnvSource) : undefined;
+}
+
+/**
+ * The provider for this isolate. With `waitUntil` (Workers) each request's trace is buffered
+ * and exported once it ends; elsewhere (Node, Deno, Bun) a batch processor exports by size and
+ * interval — unless tail sampling asks for whole traces.
+ */
+export function createProvider(options: SetupOptions, bindings: unknown, edge: boolean): EdgeTracerProvider {
+  let provider = options.provider;
+  if (provider === undefined) {
+    const env = envOf(bindings);
+    const exporter =
+      typeof options.exporter === 'function'
+        ? options.exporter(env ?? {})
+        : (options.exporter ?? createOtlpExporter(env === undefined ? {} : { env }));
+    const { providerOptions } = options;
+    const perTrace = edge || providerOptions.tail !== undefined;
+    provider = createTracerProvider({
+      ...providerOptions,
+      ...(env === undefined ? {} : { env }),
+      ...(perTrace
+        ? { exporter }
+        : { processors: [createBatchProcessor({ exporter, ...(env ? { env } : {}) })] }),
+    });
+  }
+  if (options.register && !provider.register()) {
+    diag.warn(
+      'edgetrace: another OpenTelemetry tracer provider, propagator or context manager was registered first; ' +
+        'tracing() still traces requests, but trace.getTracer() and context.active() in handlers use the other one',
+    );
+  }
+  return provider;
+}

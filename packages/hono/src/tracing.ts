@@ -1,0 +1,293 @@
+// tracing(): the Hono middleware. Each request gets a SERVER span that continues the caller's
+// trace, is the active span inside the handler, is named after the matched route, and ends when
+// the response does — at once, or when a streamed body finishes or the client cancels it. Spans
+// are flushed in `waitUntil` on Workers, so export never delays a response.
+import {
+  ConfigError,
+  type EdgeTracerProvider,
+  endSpanWithBody,
+  errorType,
+  formatTraceParent,
+  headerNames,
+  recordError,
+  recordHeaders,
+  VERSION,
+} from '@edgetrace/core';
+import {
+  type Attributes,
+  diag,
+  type Context as OtelContext,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type TextMapGetter,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import type { Context, MiddlewareHandler } from 'hono';
+import { requestAttributes } from './request-attributes.js';
+import { answeredRoute } from './route.js';
+import {
+  checkSetup,
+  createProvider,
+  type ExporterOption,
+  PROVIDER_OPTION_NAMES,
+  type ProviderOptions,
+  type SetupOptions,
+} from './setup.js';
+import { isStreamingResponse } from './streaming.js';
+
+/** The Hono variables `tracing()` sets. */
+export interface TracingVariables {
+  /** The request's SERVER span. */
+  span: Span;
+  /** The OpenTelemetry context holding that span: pass it where context does not follow `await`. */
+  traceContext: OtelContext;
+}
+
+declare module 'hono' {
+  interface ContextVariableMap extends TracingVariables {}
+}
+
+export interface TracingOptions extends ProviderOptions {
+  /**
+   * A provider made with `createTracerProvider`, used as is; the provider options above are
+   * then not allowed. @default one made on the first request from these options and `c.env`
+   */
+  provider?: EdgeTracerProvider;
+  /**
+   * Where spans go: an exporter, or a function of the Worker's `env` returning one.
+   * @default `createOtlpExporter({ env: c.env })` (no endpoint configured: nothing is exported)
+   */
+  exporter?: ExporterOption;
+  /** Install the provider, propagator and context manager as the OpenTelemetry globals. @default true */
+  register?: boolean;
+  /** Request headers recorded as `http.request.header.<name>` (an allow-list). @default [] */
+  requestHeaders?: readonly string[];
+  /** Response headers recorded as `http.response.header.<name>` (an allow-list). @default [] */
+  responseHeaders?: readonly string[];
+  /** Add a `traceresponse` header (W3C Trace Context Level 2) with the server span's ids. @default false */
+  traceResponse?: boolean;
+  /** Record `client.address` from `cf-connecting-ip` / `x-forwarded-for` / `x-real-ip`. @default false */
+  clientAddress?: boolean;
+  /** Paths not traced: exact paths, RegExps tested on the path, or a function. @default [] */
+  skip?: readonly (string | RegExp)[] | ((c: Context) => boolean);
+  /**
+   * Whether a response is a stream whose end (or cancel) ends the span.
+   * @default server-sent events, NDJSON / JSON Lines, or `transfer-encoding: chunked`
+   */
+  isStreaming?: (response: Response) => boolean;
+}
+
+const OWN_OPTION_NAMES = [
+  'provider',
+  'exporter',
+  'register',
+  'requestHeaders',
+  'responseHeaders',
+  'traceResponse',
+  'clientAddress',
+  'skip',
+  'isStreaming',
+] as const;
+const OPTION_NAMES = new Set<string>([...OWN_OPTION_NAMES, ...PROVIDER_OPTION_NAMES]);
+
+const headersGetter: TextMapGetter<Headers> = {
+  get: (headers, key) => headers.get(key) ?? undefined,
+  keys: (headers) => [...headers.keys()],
+};
+
+interface WaitUntil {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** `c.executionCtx` where there is one: Hono's getter throws when the runtime gave none. */
+function executionContextOf(c: Context): WaitUntil | undefined {
+  try {
+    const ctx = c.executionCtx as Partial<WaitUntil> | undefined;
+    return typeof ctx?.waitUntil === 'function' ? (ctx as WaitUntil) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function compileSkip(skip: TracingOptions['skip']): (c: Context) => boolean {
+  if (skip === undefined) return () => false;
+  if (typeof skip === 'function') {
+    return (c) => {
+      try {
+        return skip(c) === true;
+      } catch {
+        return false;
+      }
+    };
+  }
+  if (!Array.isArray(skip) || !skip.every((s) => typeof s === 'string' || s instanceof RegExp)) {
+    throw new ConfigError("skip must be a list of paths and RegExps (e.g. ['/healthz']) or a function");
+  }
+  const paths = new Set(skip.filter((s): s is string => typeof s === 'string'));
+  const patterns = skip.filter((s): s is RegExp => s instanceof RegExp);
+  if (paths.size === 0 && patterns.length === 0) return () => false;
+  return (c) => paths.has(c.req.path) || patterns.some((p) => p.test(c.req.path));
+}
+
+function validate(options: TracingOptions): SetupOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigError('tracing() expects an options object');
+  }
+  const providerOptions: ProviderOptions = {};
+  for (const key of Object.keys(options)) {
+    if (!OPTION_NAMES.has(key)) {
+      throw new ConfigError(
+        `tracing(): unknown option "${key}"; the options are ${[...OPTION_NAMES].join(', ')}`,
+      );
+    }
+  }
+  for (const key of PROVIDER_OPTION_NAMES) {
+    if (options[key] !== undefined) Object.assign(providerOptions, { [key]: options[key] });
+  }
+  const { provider, exporter } = options;
+  if (provider !== undefined) {
+    if (typeof provider?.getTracer !== 'function' || typeof provider.forceFlush !== 'function') {
+      throw new ConfigError('tracing(): provider must come from createTracerProvider()');
+    }
+    const extra = [...Object.keys(providerOptions), ...(exporter === undefined ? [] : ['exporter'])];
+    if (extra.length > 0) {
+      throw new ConfigError(
+        `tracing(): with a provider, configure ${extra.join(', ')} on createTracerProvider() instead`,
+      );
+    }
+  }
+  if (exporter !== undefined && typeof exporter !== 'function' && typeof exporter?.export !== 'function') {
+    throw new ConfigError(
+      'tracing(): exporter must be an exporter (createOtlpExporter()) or a function of env',
+    );
+  }
+  if (options.isStreaming !== undefined && typeof options.isStreaming !== 'function') {
+    throw new ConfigError('tracing(): isStreaming must be a function of the response');
+  }
+  const setup: SetupOptions = { provider, providerOptions, exporter, register: options.register !== false };
+  if (provider === undefined) checkSetup(setup);
+  return setup;
+}
+
+/**
+ * Hono middleware that traces each request. With no options it reads `OTEL_*` from `c.env` and
+ * `process.env`, exports OTLP/HTTP JSON, and registers itself as the OpenTelemetry provider.
+ */
+export function tracing(options: TracingOptions = {}): MiddlewareHandler {
+  const setup = validate(options);
+  const requestHeaders = headerNames(options.requestHeaders, 'tracing(): requestHeaders');
+  const responseHeaders = headerNames(options.responseHeaders, 'tracing(): responseHeaders');
+  const skipped = compileSkip(options.skip);
+  const isStreaming = options.isStreaming ?? isStreamingResponse;
+  const clientAddress = options.clientAddress === true;
+  const traceResponse = options.traceResponse === true;
+  let provider: EdgeTracerProvider | undefined;
+  let tracer: Tracer | undefined;
+  let coldStart = true;
+
+  return async function tracingMiddleware(c, next) {
+    if (skipped(c)) return next();
+    const waitUntil = executionContextOf(c);
+    if (provider === undefined || tracer === undefined) {
+      provider = createProvider(setup, c.env, waitUntil !== undefined);
+      tracer = provider.getTracer('@edgetrace/hono', VERSION);
+    }
+    const { now, propagator, contextManager } = provider;
+    const request = c.req.raw;
+    const parent = propagator.extract(ROOT_CONTEXT, request.headers, headersGetter);
+    const { name, attributes } = requestAttributes(request, { requestHeaders, clientAddress });
+    if (attributes['cloud.provider'] !== undefined || waitUntil !== undefined) {
+      attributes['faas.coldstart'] = coldStart;
+    }
+    coldStart = false;
+    const startTime = now();
+    const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes, startTime }, parent);
+    const active = trace.setSpan(parent, span);
+    c.set('span', span);
+    c.set('traceContext', active);
+    const ownIndex = c.req.routeIndex;
+
+    let ended: Promise<void> | undefined;
+    try {
+      await contextManager.with(active, next);
+    } catch (error) {
+      // What Hono's error handler did not turn into a response: record it, end, rethrow.
+      recordError(span, error);
+      span.setAttribute('http.response.status_code', 500);
+      span.end(now());
+      flush(provider, waitUntil, undefined);
+      throw error;
+    }
+
+    try {
+      const response = c.res;
+      const status = response.status;
+      const route = answeredRoute(c, ownIndex, status);
+      if (route !== undefined) {
+        span.updateName(`${name} ${route}`);
+        span.setAttribute('http.route', route);
+      }
+      const end: Attributes = { 'http.response.status_code': status };
+      const error = c.error;
+      if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
+      if (status >= 500) {
+        end['error.type'] = error !== undefined ? errorType(error) : String(status);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      if (responseHeaders.length > 0)
+        recordHeaders(end, 'http.response.header', response.headers, responseHeaders);
+      span.setAttributes(end);
+      let sent = response;
+      if (traceResponse) sent = withHeader(sent, 'traceresponse', formatTraceParent(span.spanContext()));
+      if (span.isRecording() && isStreaming(sent)) {
+        let onEnd: () => void = () => undefined;
+        ended = new Promise<void>((resolve) => {
+          onEnd = resolve;
+        });
+        sent = endSpanWithBody(span, sent, { now, startTime, onEnd: () => onEnd() });
+      } else {
+        span.end(now());
+      }
+      if (sent !== response) {
+        // Unset first: Hono's setter otherwise copies the old response's headers onto a new one.
+        c.res = undefined;
+        c.res = sent;
+      }
+    } catch (error) {
+      // Telemetry must not break the response; a failure here only ends the span.
+      span.end(now());
+      diag.error('edgetrace: tracing() failed after the handler; the span is ended', error);
+    }
+    flush(provider, waitUntil, ended);
+  };
+}
+
+/** A response with `name: value` set, copied when its headers are immutable (a fetched response). */
+function withHeader(response: Response, name: string, value: string): Response {
+  try {
+    response.headers.set(name, value);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.set(name, value);
+    return copy;
+  }
+}
+
+/** Exports after the response: in `waitUntil` on Workers; elsewhere the batch processor's timer does it. */
+function flush(
+  provider: EdgeTracerProvider,
+  waitUntil: WaitUntil | undefined,
+  ended: Promise<void> | undefined,
+): void {
+  if (waitUntil === undefined) return;
+  const done = ended === undefined ? provider.forceFlush() : ended.then(() => provider.forceFlush());
+  try {
+    waitUntil.waitUntil(done);
+  } catch {
+    // A context that refuses waitUntil (the request already finished): the export still runs.
+  }
+}

@@ -1,0 +1,184 @@
+// End to end in real workerd, with and without nodejs_compat: a client calls a Worker using
+// @edgetrace/hono and @edgetrace/fetch; the Worker calls a Node server on 127.0.0.1 that checks
+// the traceparent it receives; the spans exported over OTLP/HTTP form one trace.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RecordedRequest, startReceiver } from './support/receiver.js';
+import { startUpstream, type Upstream, writeSlowly } from './support/upstream.js';
+import { type RunningWorker, startWorker } from './support/workerd.js';
+
+const entry = new URL('./fixtures/hono-worker.ts', import.meta.url).pathname;
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+interface ExportedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes?: { key: string; value: Record<string, unknown> }[];
+  status?: { code?: number };
+}
+
+function exportedSpans(requests: RecordedRequest[]): ExportedSpan[] {
+  return requests.flatMap((request) => {
+    const body = JSON.parse(request.body) as {
+      resourceSpans: { scopeSpans: { spans: ExportedSpan[] }[] }[];
+    };
+    return body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+  });
+}
+
+function attribute(span: ExportedSpan | undefined, key: string): unknown {
+  const value = span?.attributes?.find((a) => a.key === key)?.value;
+  return value === undefined ? undefined : Object.values(value)[0];
+}
+
+interface ChainReport {
+  upstream: { traceparent: string | null; valid: boolean };
+  trace_id: string;
+  span_id: string;
+  activeIsServer?: boolean;
+}
+
+let upstream: Upstream;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  upstream = await startUpstream(async (request, response) => {
+    if (request.path === '/stream') {
+      await writeSlowly(
+        response,
+        Array.from({ length: 200 }, (_, i) => `data: {"token":${i}}\n\n`),
+        10,
+      );
+      return;
+    }
+    const traceparent = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : null;
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify({ traceparent, valid: traceparent !== null && TRACEPARENT.test(traceparent) }),
+    );
+  });
+});
+
+afterAll(async () => {
+  await upstream?.close();
+  await receiver?.close();
+});
+
+async function received(): Promise<ExportedSpan[]> {
+  const response = await fetch(`${receiver.url}/received`);
+  return exportedSpans((await response.json()) as RecordedRequest[]);
+}
+
+async function resetReceiver(): Promise<void> {
+  await fetch(`${receiver.url}/script`, { method: 'POST', body: '[]' });
+}
+
+describe.each([
+  { name: 'nodejs_compat', flags: ['nodejs_compat'], date: undefined, asyncContext: true },
+  { name: 'no Node compatibility', flags: [], date: '2026-08-03', asyncContext: false },
+])('a Hono Worker in workerd with $name', ({ flags, date, asyncContext }) => {
+  let worker: RunningWorker;
+  beforeAll(async () => {
+    worker = await startWorker({
+      entry,
+      compatibilityFlags: flags,
+      ...(date === undefined ? {} : { compatibilityDate: date }),
+      bindings: {
+        UPSTREAM_URL: upstream.url,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_SERVICE_NAME: 'edge-api',
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.dispose();
+  });
+
+  it('makes one trace: caller → SERVER span → CLIENT span → upstream', async () => {
+    await resetReceiver();
+    const callerTrace = 'ab'.repeat(16);
+    const response = await worker.fetch('/chain', {
+      headers: { traceparent: `00-${callerTrace}-${'cd'.repeat(8)}-01` },
+    });
+    const report = (await response.json()) as ChainReport;
+    expect(report.trace_id).toBe(callerTrace);
+    expect(report.upstream.valid).toBe(true);
+    const [, upstreamTrace, upstreamParent] = TRACEPARENT.exec(report.upstream.traceparent ?? '') ?? [];
+    expect(upstreamTrace).toBe(callerTrace);
+    expect(response.headers.get('traceresponse')).toBe(`00-${callerTrace}-${report.span_id}-01`);
+
+    await expect.poll(async () => (await received()).length, { timeout: 10_000 }).toBe(2);
+    const spans = await received();
+    const server = spans.find((s) => s.kind === 2);
+    const client = spans.find((s) => s.kind === 3);
+    expect(server?.name).toBe('GET /chain');
+    expect(server?.traceId).toBe(callerTrace);
+    expect(server?.parentSpanId).toBe('cd'.repeat(8));
+    expect(server?.spanId).toBe(report.span_id);
+    expect(client?.traceId).toBe(callerTrace);
+    expect(client?.parentSpanId).toBe(server?.spanId);
+    // The upstream's parent is the CLIENT span: the GPU server joins the same trace below it.
+    expect(upstreamParent).toBe(client?.spanId);
+    expect(attribute(client, 'http.response.status_code')).toBe('200');
+    expect(attribute(server, 'http.route')).toBe('/chain');
+  });
+
+  it('keeps 200 concurrent requests apart: explicit context after an await everywhere, the active span where AsyncLocalStorage exists', {
+    timeout: 30_000,
+  }, async () => {
+    await resetReceiver();
+    const reports = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        const traceId = `${(i + 1).toString(16).padStart(8, '0')}${'e'.repeat(24)}`;
+        const response = await worker.fetch(`/after-await?delay=${i % 7}`, {
+          headers: { traceparent: `00-${traceId}-${'f'.repeat(16)}-01` },
+        });
+        return { traceId, report: (await response.json()) as ChainReport };
+      }),
+    );
+    for (const { traceId, report } of reports) {
+      expect(report.trace_id).toBe(traceId);
+      expect(report.upstream.traceparent).toMatch(new RegExp(`^00-${traceId}-`));
+      expect(report.activeIsServer).toBe(asyncContext);
+    }
+    // Every request's two spans were exported, each CLIENT span under its own SERVER span.
+    await expect.poll(async () => (await received()).length, { timeout: 20_000 }).toBe(400);
+    const spans = await received();
+    for (const { traceId, report } of reports) {
+      const own = spans.filter((s) => s.traceId === traceId);
+      expect(own.map((s) => s.kind).sort()).toEqual([2, 3]);
+      expect(own.find((s) => s.kind === 3)?.parentSpanId).toBe(report.span_id);
+    }
+  });
+
+  it('ends the server and client spans of a proxied stream once when the client cancels it', async () => {
+    await resetReceiver();
+    const response = await worker.fetch('/stream');
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const reader = response.body?.getReader();
+    const first = await reader?.read();
+    expect(new TextDecoder().decode(first?.value)).toContain('data: {"token":0}');
+    await reader?.cancel();
+    await upstream.closedEarly();
+    await expect.poll(async () => (await received()).length, { timeout: 10_000 }).toBe(2);
+    const spans = await received();
+    const server = spans.find((s) => s.kind === 2);
+    const client = spans.find((s) => s.kind === 3);
+    expect(server?.name).toBe('GET /stream');
+    expect(attribute(server, 'edgetrace.response.cancelled')).toBe(true);
+    expect(server?.status?.code ?? 0).toBe(0);
+    expect(attribute(client, 'edgetrace.response.cancelled')).toBe(true);
+    expect(attribute(server, 'edgetrace.response.time_to_first_byte')).toBeTypeOf('number');
+  });
+
+  it('does not trace skipped routes', async () => {
+    await resetReceiver();
+    expect(await (await worker.fetch('/healthz')).text()).toBe('ok');
+    await (await worker.fetch('/chain')).text();
+    await expect.poll(async () => (await received()).length, { timeout: 10_000 }).toBe(2);
+    expect((await received()).map((s) => s.name).sort()).toEqual(['GET', 'GET /chain']);
+  });
+});
