@@ -21,24 +21,48 @@ export function exportCounted(exporter: SpanExporter, spans: SpanData[], drops: 
   return sending;
 }
 
-/** Exports in flight, so that a flush can wait for all of them. */
+/**
+ * Sends to one exporter with one export in flight at a time: spans handed over meanwhile wait
+ * and leave together in the next export. On Workers that turns many requests' traces into one
+ * subrequest under load, and bounds what a slow collector can pin.
+ */
 export interface Sends {
-  /** Starts exporting `spans` (nothing when empty). */
+  /** Queues `spans` for export (nothing when empty); beyond the bound they are dropped and counted. */
   send(spans: SpanData[]): void;
-  /** Resolves once no export is in flight, including ones started meanwhile. */
+  /** Resolves once nothing is queued or in flight, including what is sent meanwhile. */
   settled(): Promise<void>;
 }
 
-export function createSends(exporter: SpanExporter, drops: DropCounter): Sends {
-  const pending = new Set<Promise<void>>();
+/** Spans waiting for the export in flight, at most. */
+export const MAX_QUEUED_SPANS: number = 4096;
+
+export function createSends(
+  exporter: SpanExporter,
+  drops: DropCounter,
+  maxQueued: number = MAX_QUEUED_SPANS,
+): Sends {
+  let queue: SpanData[] = [];
+  let inFlight: Promise<void> | undefined;
+  const next = (): void => {
+    if (queue.length === 0) {
+      inFlight = undefined;
+      return;
+    }
+    const batch = queue;
+    queue = [];
+    inFlight = exportCounted(exporter, batch, drops).then(next);
+  };
   return {
     send(spans: SpanData[]): void {
       if (spans.length === 0) return;
-      const done = exportCounted(exporter, spans, drops).finally(() => pending.delete(done));
-      pending.add(done);
+      const room = maxQueued - queue.length;
+      if (room < spans.length) drops.drop('export queue full (collector slow or down)', spans.length - room);
+      if (room <= 0) return;
+      for (let i = 0; i < spans.length && i < room; i++) queue.push(spans[i] as SpanData);
+      if (inFlight === undefined) next();
     },
     async settled(): Promise<void> {
-      while (pending.size > 0) await Promise.allSettled([...pending]);
+      while (inFlight !== undefined) await inFlight;
     },
   };
 }

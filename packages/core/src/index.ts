@@ -49,11 +49,15 @@ export type { SpanBodyOptions } from './span-body.js';
 export {
   endSpanWithBody,
   errorType,
+  isBodyDeferred,
+  materializeBody,
   RESPONSE_CANCELLED,
   recordError,
   TIME_TO_FIRST_BYTE,
+  TIME_TO_FIRST_CHUNK,
   withBody,
 } from './span-body.js';
+export { isStreamingResponse } from './streaming.js';
 export type { TailPolicy } from './tail-policy.js';
 export { isSampled, keepTrace } from './tail-policy.js';
 export type { Clock } from './time.js';

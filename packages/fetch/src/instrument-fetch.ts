@@ -14,6 +14,7 @@ import {
   recordError,
   recordHeaders,
   redactUrl,
+  TIME_TO_FIRST_BYTE,
   urlPort,
   VERSION,
 } from '@edgetrace/core';
@@ -171,6 +172,7 @@ export function instrumentFetch(
       throw error;
     }
     try {
+      span.setAttribute(TIME_TO_FIRST_BYTE, (now() - startTime) / 1000);
       span.setAttribute('http.response.status_code', response.status);
       if (response.status >= 400) {
         span.setAttribute('error.type', String(response.status));

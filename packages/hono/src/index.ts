@@ -3,6 +3,5 @@ export type { LogFields } from './log-fields.js';
 export { logFields } from './log-fields.js';
 export { clientAddressOf } from './request-attributes.js';
 export type { ExporterOption, ProviderOptions } from './setup.js';
-export { isStreamingResponse } from './streaming.js';
 export type { TracingOptions, TracingVariables } from './tracing.js';
 export { tracing } from './tracing.js';

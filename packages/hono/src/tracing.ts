@@ -9,8 +9,11 @@ import {
   errorType,
   formatTraceParent,
   headerNames,
+  isStreamingResponse,
+  materializeBody,
   recordError,
   recordHeaders,
+  TIME_TO_FIRST_BYTE,
   VERSION,
 } from '@edgetrace/core';
 import {
@@ -36,7 +39,6 @@ import {
   type ProviderOptions,
   type SetupOptions,
 } from './setup.js';
-import { isStreamingResponse } from './streaming.js';
 
 /** The Hono variables `tracing()` sets. */
 export interface TracingVariables {
@@ -102,14 +104,24 @@ interface WaitUntil {
   waitUntil(promise: Promise<unknown>): void;
 }
 
-/** `c.executionCtx` where there is one: Hono's getter throws when the runtime gave none. */
-function executionContextOf(c: Context): WaitUntil | undefined {
-  try {
-    const ctx = c.executionCtx as Partial<WaitUntil> | undefined;
-    return typeof ctx?.waitUntil === 'function' ? (ctx as WaitUntil) : undefined;
-  } catch {
+/**
+ * `c.executionCtx` where there is one. Hono's getter throws when the runtime gave none, and a
+ * throw costs several microseconds, so once a request comes without one (Node, Deno, Bun) the
+ * isolate stops asking.
+ */
+function createExecutionContextProbe(): (c: Context) => WaitUntil | undefined {
+  let absent = false;
+  return (c) => {
+    if (absent) return undefined;
+    try {
+      const ctx = c.executionCtx as Partial<WaitUntil> | undefined;
+      if (typeof ctx?.waitUntil === 'function') return ctx as WaitUntil;
+    } catch {
+      // No execution context: fall through.
+    }
+    absent = true;
     return undefined;
-  }
+  };
 }
 
 function compileSkip(skip: TracingOptions['skip']): (c: Context) => boolean {
@@ -187,6 +199,7 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
   let provider: EdgeTracerProvider | undefined;
   let tracer: Tracer | undefined;
   let coldStart = true;
+  const executionContextOf = createExecutionContextProbe();
 
   return async function tracingMiddleware(c, next) {
     if (skipped(c)) return next();
@@ -230,7 +243,10 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
         span.updateName(`${name} ${route}`);
         span.setAttribute('http.route', route);
       }
-      const end: Attributes = { 'http.response.status_code': status };
+      const end: Attributes = {
+        'http.response.status_code': status,
+        [TIME_TO_FIRST_BYTE]: (now() - startTime) / 1000,
+      };
       const error = c.error;
       if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
       if (status >= 500) {
@@ -240,14 +256,15 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
       if (responseHeaders.length > 0)
         recordHeaders(end, 'http.response.header', response.headers, responseHeaders);
       span.setAttributes(end);
-      let sent = response;
+      // A fetched response passed through as is: its CLIENT span must see the body go out.
+      let sent = materializeBody(response);
       if (traceResponse) sent = withHeader(sent, 'traceresponse', formatTraceParent(span.spanContext()));
       if (span.isRecording() && isStreaming(sent)) {
         let onEnd: () => void = () => undefined;
         ended = new Promise<void>((resolve) => {
           onEnd = resolve;
         });
-        sent = endSpanWithBody(span, sent, { now, startTime, onEnd: () => onEnd() });
+        sent = endSpanWithBody(span, sent, { now, startTime, streaming: true, onEnd: () => onEnd() });
       } else {
         span.end(now());
       }

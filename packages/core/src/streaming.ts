@@ -1,4 +1,4 @@
-// Which responses are streams: their server span ends when the body ends, not at once.
+// Which responses are streams, to be watched chunk by chunk: their span ends with the body.
 // Hono's `c.text()`/`c.json()` bodies are streams too, so the body alone cannot tell; the
 // headers a streamed response is sent with can.
 

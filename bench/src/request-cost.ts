@@ -1,0 +1,264 @@
+// Added cost per request of a traced Hono app — one plain route, one route with an outgoing
+// fetch — against bare Hono, the official OpenTelemetry SDK 3.x with @hono/otel, and
+// @microlabs/otel-cf-workers, in Node 24 and in workerd (Miniflare); with each Worker's bundle
+// size, cold start (Node) and heap growth over 50,000 requests (Node).
+// Run: pnpm --filter @edgetrace/bench request-cost
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { COMPATIBILITY_DATE } from '../../vitest.config.ts';
+
+const RUNS = 7;
+const NODE_REQUESTS = 5000;
+const WORKERD_REQUESTS = 2000;
+const HEAP_REQUESTS = 50_000;
+const COLD_STARTS = 7;
+const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+interface Variant {
+  name: string;
+  file: string;
+  node: boolean;
+}
+
+const VARIANTS: Variant[] = [
+  { name: 'bare Hono', file: 'bare', node: true },
+  { name: 'edgetrace', file: 'edgetrace', node: true },
+  { name: 'OpenTelemetry SDK 3.x + @hono/otel', file: 'official', node: true },
+  { name: '@microlabs/otel-cf-workers', file: 'microlabs', node: false },
+];
+
+const here = import.meta.dirname;
+const out = `${here}/../dist`;
+mkdirSync(out, { recursive: true });
+
+/** One request through a handler, as a loop body shared by the Node and workerd runners. */
+const LOOP = `
+async function loop(handler, path, n, env, ctx) {
+  for (let i = 0; i < n; i++) {
+    const request = new Request('http://bench.local' + path, { headers: { traceparent: '${TRACEPARENT}' } });
+    const response = await handler.fetch(request, env, ctx);
+    await response.text();
+  }
+}`;
+
+async function bundle(entry: string, platform: 'node' | 'neutral', minify: boolean): Promise<Uint8Array> {
+  const result = await build({
+    stdin: { contents: entry, resolveDir: `${here}/variants`, loader: 'ts' },
+    bundle: true,
+    minify,
+    format: 'esm',
+    platform,
+    target: 'es2022',
+    write: false,
+    // Node built-ins stay imports: workerd provides them under nodejs_compat.
+    external: ['node:*', 'cloudflare:*', ...builtinModules],
+    ...(platform === 'neutral'
+      ? { mainFields: ['module', 'main'], conditions: ['workerd', 'worker', 'import'] }
+      : {}),
+    logLevel: 'error',
+  });
+  return result.outputFiles[0]?.contents ?? new Uint8Array();
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+interface Figure {
+  median: number;
+  min: number;
+  max: number;
+}
+const figure = (values: number[]): Figure => ({
+  median: median(values),
+  min: Math.min(...values),
+  max: Math.max(...values),
+});
+
+// --- Node: each variant in its own process, so no two register OpenTelemetry globals.
+const NODE_RUNNER = (file: string) => `
+const started = performance.now();
+import handler from './${file}.ts';
+${LOOP}
+const mode = process.argv[2];
+if (mode === 'cold') {
+  await loop(handler, '/fetch', 1, {}, undefined);
+  console.log(JSON.stringify({ cold: performance.now() }));
+  process.exit(0);
+}
+const result = { plain: [], fetch: [] };
+await loop(handler, '/plain', 1000, {}, undefined);
+await loop(handler, '/fetch', 1000, {}, undefined);
+for (let run = 0; run < ${RUNS}; run++) {
+  for (const route of ['plain', 'fetch']) {
+    const t0 = performance.now();
+    await loop(handler, '/' + route, ${NODE_REQUESTS}, {}, undefined);
+    result[route].push(((performance.now() - t0) * 1000) / ${NODE_REQUESTS});
+  }
+}
+globalThis.gc(); await new Promise((r) => setTimeout(r, 50)); globalThis.gc();
+const before = process.memoryUsage().heapUsed;
+await loop(handler, '/fetch', ${HEAP_REQUESTS}, {}, undefined);
+await new Promise((r) => setTimeout(r, 100));
+globalThis.gc(); await new Promise((r) => setTimeout(r, 50)); globalThis.gc();
+result.heapGrowth = process.memoryUsage().heapUsed - before;
+console.log(JSON.stringify(result));
+process.exit(0);
+`;
+
+interface NodeResult {
+  plain: number[];
+  fetch: number[];
+  heapGrowth: number;
+}
+
+async function runNode(variant: Variant): Promise<{ timing: NodeResult; cold: Figure }> {
+  const code = await bundle(NODE_RUNNER(variant.file), 'node', false);
+  const path = `${out}/node-${variant.file}.mjs`;
+  writeFileSync(path, code);
+  const run = (args: string[]): string => {
+    const child = spawnSync(process.execPath, ['--expose-gc', path, ...args], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`${variant.name} failed: ${child.stderr}`);
+    return child.stdout.trim().split('\n').at(-1) ?? '';
+  };
+  const timing = JSON.parse(run([])) as NodeResult;
+  const colds = Array.from(
+    { length: COLD_STARTS },
+    () => (JSON.parse(run(['cold'])) as { cold: number }).cold,
+  );
+  return { timing, cold: figure(colds) };
+}
+
+// --- workerd: the loop runs inside the Worker, timed from outside per batch of requests.
+const WORKER_ENTRY = (file: string) => `
+import handler from './${file}.ts';
+${LOOP}
+export default {
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    if (url.pathname !== '/__loop') return handler.fetch(request, env, ctx);
+    await loop(handler, url.searchParams.get('path'), Number(url.searchParams.get('n')), env, ctx);
+    return new Response('done');
+  },
+};
+`;
+
+async function runWorkerd(variant: Variant): Promise<{ plain: number[]; fetch: number[] }> {
+  const script = new TextDecoder().decode(await bundle(WORKER_ENTRY(variant.file), 'neutral', false));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      telemetry: { enabled: false },
+      modules: true,
+      script,
+      compatibilityDate: COMPATIBILITY_DATE,
+      compatibilityFlags: ['nodejs_compat'],
+    }),
+  );
+  const base = await mf.ready;
+  const batch = async (path: string, n: number): Promise<number> => {
+    const t0 = performance.now();
+    const response = await mf.dispatchFetch(`${base}__loop?path=${path}&n=${n}`);
+    const text = await response.text();
+    if (text !== 'done') throw new Error(`${variant.name} in workerd: ${text.slice(0, 300)}`);
+    return ((performance.now() - t0) * 1000) / n;
+  };
+  try {
+    await batch('/plain', 500);
+    await batch('/fetch', 500);
+    const result = { plain: [] as number[], fetch: [] as number[] };
+    for (let run = 0; run < RUNS; run++) {
+      result.plain.push(await batch('/plain', WORKERD_REQUESTS));
+      result.fetch.push(await batch('/fetch', WORKERD_REQUESTS));
+    }
+    return result;
+  } finally {
+    await mf.dispose();
+  }
+}
+
+async function bundleSize(variant: Variant): Promise<{ min: number; gzip: number }> {
+  const bytes = await bundle(`export { default } from './${variant.file}.ts';`, 'neutral', true);
+  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+
+const us = (f: Figure): string => `${f.median.toFixed(1)} (${f.min.toFixed(1)}–${f.max.toFixed(1)})`;
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+
+interface Row {
+  variant: Variant;
+  size: { min: number; gzip: number };
+  node?: { plain: Figure; fetch: Figure; heapGrowth: number; cold: Figure };
+  workerd: { plain: Figure; fetch: Figure };
+}
+
+const rows: Row[] = [];
+for (const variant of VARIANTS) {
+  process.stderr.write(`measuring ${variant.name}...\n`);
+  const size = await bundleSize(variant);
+  const workerd = await runWorkerd(variant);
+  const row: Row = { variant, size, workerd: { plain: figure(workerd.plain), fetch: figure(workerd.fetch) } };
+  if (variant.node) {
+    const { timing, cold } = await runNode(variant);
+    row.node = {
+      plain: figure(timing.plain),
+      fetch: figure(timing.fetch),
+      heapGrowth: timing.heapGrowth,
+      cold,
+    };
+  }
+  rows.push(row);
+}
+
+const bare = rows[0] as Row;
+const added = (row: Row, where: 'node' | 'workerd', route: 'plain' | 'fetch'): number => {
+  const base = where === 'node' ? bare.node?.[route].median : bare.workerd[route].median;
+  const own = where === 'node' ? row.node?.[route].median : row.workerd[route].median;
+  return (own ?? Number.NaN) - (base ?? Number.NaN);
+};
+
+console.log(
+  `\nµs per request: median of ${RUNS} runs (min–max); Node ${process.version}, workerd via Miniflare.\n`,
+);
+console.log(
+  '| variant | Node /plain | Node /fetch | added, Node /fetch | workerd /plain | workerd /fetch | added, workerd /fetch |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
+for (const row of rows) {
+  const node = row.node;
+  console.log(
+    `| ${row.variant.name} | ${node ? us(node.plain) : '—'} | ${node ? us(node.fetch) : '—'} | ${node ? added(row, 'node', 'fetch').toFixed(1) : '—'} | ${us(row.workerd.plain)} | ${us(row.workerd.fetch)} | ${added(row, 'workerd', 'fetch').toFixed(1)} |`,
+  );
+}
+console.log(
+  '\n| variant | bundle min | min + gzip | growth over bare Hono (gzip) | cold start, Node (ms) | heap growth after 50,000 requests |',
+);
+console.log('| --- | --- | --- | --- | --- | --- |');
+for (const row of rows) {
+  const node = row.node;
+  console.log(
+    `| ${row.variant.name} | ${kb(row.size.min)} | ${kb(row.size.gzip)} | ${kb(row.size.gzip - bare.size.gzip)} | ${node ? us(node.cold) : '—'} | ${node ? `${(node.heapGrowth / 1024).toFixed(0)} KB` : '—'} |`,
+  );
+}
+const ours = rows.find((r) => r.variant.file === 'edgetrace');
+const official = rows.find((r) => r.variant.file === 'official');
+if (ours !== undefined && official !== undefined) {
+  console.log('\nRatios, edgetrace against the official SDK (goal: added cost at most 0.20):');
+  for (const where of ['node', 'workerd'] as const) {
+    for (const route of ['plain', 'fetch'] as const) {
+      const ratio = added(ours, where, route) / added(official, where, route);
+      console.log(`- ${where} /${route}: ${ratio.toFixed(2)}`);
+    }
+  }
+  const growth = (ours.size.gzip - bare.size.gzip) / 1024;
+  console.log(`- bundle growth over bare Hono: ${growth.toFixed(1)} KB gzip (goal: at most 8 KB)`);
+  if (ours.node !== undefined && bare.node !== undefined) {
+    console.log(
+      `- cold-start growth, Node: ${(ours.node.cold.median - bare.node.cold.median).toFixed(1)} ms (goal: at most 3 ms)`,
+    );
+  }
+}

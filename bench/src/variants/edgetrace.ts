@@ -1,0 +1,11 @@
+// edgetrace: tracing() + instrumentFetch(), exporting OTLP/HTTP JSON through the stub fetch.
+
+import { instrumentFetch } from '@edgetrace/fetch';
+import { tracing } from '@edgetrace/hono';
+import { createOtlpExporter } from '@edgetrace/otlp';
+import { createApp } from './app.js';
+import { stubFetch } from './stub-fetch.js';
+
+const exporter = createOtlpExporter({ endpoint: 'http://collector.stub/v1/traces', fetch: stubFetch });
+const app = createApp(instrumentFetch(fetch), tracing({ serviceName: 'bench', exporter }));
+export default { fetch: app.fetch };
