@@ -76,4 +76,25 @@ describe('README examples', () => {
       await upstream.close();
     }
   });
+
+  it('@edgetrace/inference example is in the README and traces an OpenAI SDK stream', async () => {
+    const { OPENAI_CHAT_STREAM } = await import('../packages/inference/src/test-support/fixtures.js');
+    const example = read('packages/inference/examples/openai-stream.ts');
+    expect(read('packages/inference/README.md')).toContain(example.trim());
+    const upstream = await startUpstream((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' }).end(OPENAI_CHAT_STREAM.join(''));
+    });
+    vi.stubEnv('INFERENCE_URL', `${upstream.url}/v1`);
+    vi.stubEnv('OPENAI_API_KEY', 'sk-local');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await import('../packages/inference/examples/openai-stream.js');
+    } finally {
+      vi.unstubAllEnvs();
+      await upstream.close();
+    }
+    expect(write.mock.calls.map((c) => c[0]).join('')).toBe('Héllo wörld 😀');
+    expect(log).toHaveBeenCalledWith(4);
+  });
 });

@@ -3,10 +3,7 @@
 // W3C trace context to the origins the allow-list admits. Globals and the caller's request,
 // headers and body are never modified. https://opentelemetry.io/docs/specs/semconv/http/http-spans/
 import {
-  type Clock,
   ConfigError,
-  createClock,
-  createDefaultPropagator,
   endSpanWithBody,
   headerNames,
   methodAttributes,
@@ -16,85 +13,47 @@ import {
   redactUrl,
   TIME_TO_FIRST_BYTE,
   urlPort,
-  VERSION,
 } from '@edgetrace/core';
+import { type Attributes, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import {
-  type Attributes,
-  type Context,
-  context,
-  propagation,
-  SpanKind,
-  SpanStatusCode,
-  type TextMapPropagator,
-  type TracerProvider,
-  trace,
-} from '@opentelemetry/api';
-import { createPropagationFilter, type PropagateTo } from './propagate-to.js';
+  CLIENT_OPTION_NAMES,
+  type ClientOptions,
+  callTarget,
+  createClient,
+  type Fetcher,
+  headersOf,
+  withSpan,
+} from './client-call.js';
 
-/** Anything with a `fetch` method: a service binding (`env.SERVICE`), say. */
-export interface Fetcher {
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
-}
-
-export interface InstrumentFetchOptions {
-  /**
-   * Where `traceparent`, `tracestate` and `baggage` are sent: listed origins and hosts are
-   * admitted besides private destinations; a function alone decides. @default private
-   * destinations (loopback and private addresses, single-label hosts, `.internal`, `.local`,
-   * ...); everywhere when a `Fetcher` such as a service binding is instrumented
-   */
-  propagateTo?: PropagateTo;
-  /** @default the global tracer provider (what `register()` installed) */
-  tracerProvider?: TracerProvider;
-  /** @default the global propagator, else W3C Trace Context + Baggage */
-  propagator?: TextMapPropagator;
-  /**
-   * The parent of each call's span, or a function giving it. Needed only where context does not
-   * follow `await` (no `AsyncLocalStorage`). @default the active context
-   */
-  context?: Context | (() => Context);
+export interface InstrumentFetchOptions extends ClientOptions {
   /** Request headers recorded as `http.request.header.<name>` (an allow-list). @default [] */
   requestHeaders?: readonly string[];
   /** Response headers recorded as `http.response.header.<name>` (an allow-list). @default [] */
   responseHeaders?: readonly string[];
-  /** Clock for span times, epoch ms. @default `performance.timeOrigin + performance.now()` */
-  now?: Clock;
 }
 
-const OPTION_NAMES = new Set([
-  'propagateTo',
-  'tracerProvider',
-  'propagator',
-  'context',
-  'requestHeaders',
-  'responseHeaders',
-  'now',
-]);
+const OPTION_NAMES = new Set([...CLIENT_OPTION_NAMES, 'requestHeaders', 'responseHeaders']);
 
-const headerSetter = {
-  set(carrier: Headers, key: string, value: string): void {
-    carrier.set(key, value);
-  },
-};
-
-function isRequest(input: RequestInfo | URL): input is Request {
-  return typeof input === 'object' && !(input instanceof URL) && 'method' in input && 'headers' in input;
-}
-
-function validate(options: InstrumentFetchOptions): void {
+/** Checks that `options` is an object with known keys; `who` names the function in messages. */
+export function checkOptionNames(options: object, names: ReadonlySet<string>, who: string): void {
   if (options === null || typeof options !== 'object') {
-    throw new ConfigError('instrumentFetch expects an options object as its second argument');
+    throw new ConfigError(`${who} expects an options object as its second argument`);
   }
   for (const key of Object.keys(options)) {
-    if (!OPTION_NAMES.has(key)) {
-      throw new ConfigError(
-        `instrumentFetch: unknown option "${key}"; the options are ${[...OPTION_NAMES].join(', ')}`,
-      );
+    if (!names.has(key)) {
+      throw new ConfigError(`${who}: unknown option "${key}"; the options are ${[...names].join(', ')}`);
     }
   }
-  if (options.now !== undefined && typeof options.now !== 'function') {
-    throw new ConfigError('instrumentFetch: now must be a function returning epoch milliseconds');
-  }
+}
+
+/** The HTTP client attributes known before the call: method, `url.full`, server address and port. */
+export function requestAttributes(url: URL, method: string): { name: string; attributes: Attributes } {
+  const { name, attributes } = methodAttributes(method);
+  attributes['url.full'] = redactUrl(url);
+  attributes['server.address'] = url.hostname;
+  const port = urlPort(url);
+  if (port !== undefined) attributes['server.port'] = port;
+  return { name, attributes };
 }
 
 /**
@@ -105,67 +64,27 @@ export function instrumentFetch(
   fetcher: typeof fetch | Fetcher,
   options: InstrumentFetchOptions = {},
 ): typeof fetch {
-  validate(options);
-  const isFetcher = typeof fetcher === 'object' && fetcher !== null && typeof fetcher.fetch === 'function';
-  if (!isFetcher && typeof fetcher !== 'function') {
-    throw new ConfigError('instrumentFetch expects a fetch function or an object with a fetch method');
-  }
-  const call: typeof fetch = isFetcher
-    ? (input, init) => (fetcher as Fetcher).fetch(input, init)
-    : (fetcher as typeof fetch);
-  const admits = createPropagationFilter(options.propagateTo ?? (isFetcher ? true : undefined));
+  checkOptionNames(options, OPTION_NAMES, 'instrumentFetch');
+  const client = createClient(fetcher, options, 'instrumentFetch', '@edgetrace/fetch');
   const requestHeaders = headerNames(options.requestHeaders, 'instrumentFetch: requestHeaders');
   const responseHeaders = headerNames(options.responseHeaders, 'instrumentFetch: responseHeaders');
-  const now = options.now ?? createClock();
-  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer('@edgetrace/fetch', VERSION);
-  const parentOption = options.context;
-  let fallbackPropagator: TextMapPropagator | undefined;
-  const propagatorFor = (): TextMapPropagator => {
-    if (options.propagator !== undefined) return options.propagator;
-    // Nothing registered yet: the API's no-op propagator has no fields and would send nothing.
-    if (propagation.fields().length > 0) return propagation;
-    fallbackPropagator ??= createDefaultPropagator();
-    return fallbackPropagator;
-  };
+  const { tracer, now } = client;
 
-  async function tracedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const request = isRequest(input) ? input : undefined;
-    let url: URL;
-    try {
-      url = new URL(request?.url ?? String(input));
-    } catch {
-      return call(input, init); // fetch gives its own error for a URL it cannot use.
-    }
-    const method = normalizeMethod(init?.method ?? request?.method ?? 'GET');
-    const parent =
-      parentOption === undefined
-        ? context.active()
-        : typeof parentOption === 'function'
-          ? parentOption()
-          : parentOption;
-    const { name, attributes } = methodAttributes(method);
-    attributes['url.full'] = redactUrl(url);
-    attributes['server.address'] = url.hostname;
-    const port = urlPort(url);
-    if (port !== undefined) attributes['server.port'] = port;
-    const startTime = now();
-    // init.headers, when given, replaces the request's headers, as fetch itself does.
-    const sourceHeaders = init?.headers ?? request?.headers;
+  return async function tracedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const target = callTarget(input, init, normalizeMethod);
+    if (target === undefined) return client.call(input, init); // fetch gives its own error
+    const parent = client.parent();
+    const { name, attributes } = requestAttributes(target.url, target.method);
     let headers: Headers | undefined;
     if (requestHeaders.length > 0) {
-      headers = new Headers(sourceHeaders);
+      headers = headersOf(target, init);
       recordHeaders(attributes, 'http.request.header', headers, requestHeaders);
     }
+    const startTime = now();
     const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, startTime }, parent);
-    let sendInit = init;
-    if (admits(url)) {
-      headers ??= new Headers(sourceHeaders);
-      propagatorFor().inject(trace.setSpan(parent, span), headers, headerSetter);
-      sendInit = { ...init, headers };
-    }
     let response: Response;
     try {
-      response = await call(input, sendInit);
+      response = await client.send(target, input, init, withSpan(parent, span), headers);
     } catch (error) {
       recordError(span, error);
       span.end(now());
@@ -193,6 +112,5 @@ export function instrumentFetch(
       span.end(now());
       return response;
     }
-  }
-  return tracedFetch;
+  };
 }

@@ -1,0 +1,61 @@
+// Content capture, off by default: prompts and completions recorded as `gen_ai.input.messages`
+// and `gen_ai.output.messages` in the conventions' shape, each text passed through a redaction
+// hook and the whole bounded, so a 10 MB prompt cannot make a 10 MB span.
+// https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/
+import { ConfigError } from '@edgetrace/core';
+import type { Message } from './protocols/types.js';
+
+export interface ContentCaptureOptions {
+  /** Characters of text kept per attribute, across all its messages. @default 4096 */
+  maxLength?: number;
+  /** Rewrites each text before it is recorded (mask e-mail addresses, say). @default none */
+  redact?: (text: string, role: string) => string;
+}
+
+export interface ContentCapture {
+  readonly maxLength: number;
+  readonly redact: ((text: string, role: string) => string) | undefined;
+}
+
+export function resolveCapture(
+  option: boolean | ContentCaptureOptions | undefined,
+): ContentCapture | undefined {
+  if (option === undefined || option === false) return undefined;
+  const { maxLength = 4096, redact } = option === true ? {} : option;
+  if (!(Number.isInteger(maxLength) && maxLength > 0)) {
+    throw new ConfigError(`captureContent.maxLength must be a whole number > 0, got ${String(maxLength)}`);
+  }
+  if (redact !== undefined && typeof redact !== 'function') {
+    throw new ConfigError('captureContent.redact must be a function (text, role) => text');
+  }
+  return { maxLength, redact };
+}
+
+const TRUNCATED = '…[truncated]';
+
+/**
+ * The messages as the attribute's JSON string: redacted, then cut to `maxLength` characters of
+ * text in all — the latest messages kept first, as they matter most.
+ */
+export function messagesAttribute(messages: readonly Message[], capture: ContentCapture): string {
+  let budget = capture.maxLength;
+  const kept: Message[] = [];
+  for (let i = messages.length - 1; i >= 0 && budget > 0; i--) {
+    const message = messages[i] as Message;
+    const parts = message.parts.map((part) => {
+      let text = part.content;
+      if (capture.redact !== undefined) {
+        try {
+          text = String(capture.redact(text, message.role));
+        } catch {
+          text = '[redaction failed]';
+        }
+      }
+      if (text.length > budget) text = `${text.slice(0, budget)}${TRUNCATED}`;
+      budget -= Math.min(budget, text.length);
+      return { type: part.type, content: text };
+    });
+    kept.unshift({ ...message, parts });
+  }
+  return JSON.stringify(kept);
+}

@@ -1,0 +1,96 @@
+// Anthropic Messages API: named streaming events (`message_start`, `content_block_delta`,
+// `message_delta`, `message_stop`, `ping`, `error`). Usage arrives in `message_start` (input)
+// and `message_delta` (output). https://docs.anthropic.com/en/api/messages-streaming
+import {
+  addFinishReason,
+  type Generation,
+  isObject,
+  type Message,
+  num,
+  type ProtocolAdapter,
+  readError,
+  requestParameters,
+  str,
+  textMessage,
+  textOf,
+} from './types.js';
+
+const PARAMETERS = {
+  'gen_ai.request.max_tokens': ['max_tokens'],
+  'gen_ai.request.temperature': ['temperature'],
+  'gen_ai.request.top_p': ['top_p'],
+  'gen_ai.request.top_k': ['top_k'],
+  'gen_ai.request.stop_sequences': ['stop_sequences'],
+};
+
+function readUsage(usage: unknown, generation: Generation): void {
+  if (!isObject(usage)) return;
+  const input = num(usage.input_tokens);
+  const output = num(usage.output_tokens);
+  const cacheRead = num(usage.cache_read_input_tokens);
+  const cacheCreation = num(usage.cache_creation_input_tokens);
+  // The conventions count cached tokens inside gen_ai.usage.input_tokens; Anthropic does not.
+  if (input !== undefined) generation.inputTokens = input + (cacheRead ?? 0) + (cacheCreation ?? 0);
+  if (output !== undefined) generation.outputTokens = output;
+  if (cacheRead !== undefined) generation.cacheReadTokens = cacheRead;
+  if (cacheCreation !== undefined) generation.cacheCreationTokens = cacheCreation;
+}
+
+export const anthropic: ProtocolAdapter = {
+  name: 'anthropic',
+  operation: 'chat',
+  request(body, _url, capture) {
+    let input: Message[] | undefined;
+    if (capture) {
+      input = [];
+      const system = textOf(body.system);
+      if (system !== '') input.push(textMessage('system', system));
+      for (const m of Array.isArray(body.messages) ? body.messages : []) {
+        if (isObject(m)) input.push(textMessage(str(m.role) ?? 'user', textOf(m.content)));
+      }
+    }
+    return {
+      model: str(body.model),
+      stream: body.stream === true,
+      attributes: requestParameters(body, PARAMETERS),
+      ...(input === undefined ? {} : { input }),
+    };
+  },
+  event(data, name, generation, capture) {
+    if (!isObject(data)) return;
+    const type = str(data.type) ?? name;
+    if (type === 'message_start' && isObject(data.message)) {
+      generation.responseId ??= str(data.message.id);
+      generation.responseModel ??= str(data.message.model);
+      readUsage(data.message.usage, generation);
+    } else if (type === 'content_block_delta' && isObject(data.delta)) {
+      const text = str(data.delta.text);
+      if (capture && text !== undefined && text !== '') generation.output.push(text);
+    } else if (type === 'message_delta') {
+      if (isObject(data.delta)) addFinishReason(generation, data.delta.stop_reason);
+      readUsage(data.usage, generation);
+    } else if (type === 'message_stop') {
+      generation.complete = true;
+    } else if (type === 'error') {
+      const error = readError(data.error);
+      if (error !== undefined) generation.error = error;
+    }
+  },
+  response(body, generation, capture) {
+    if (!isObject(body)) return;
+    if (body.type === 'error') {
+      const error = readError(body.error);
+      if (error !== undefined) generation.error = error;
+      return;
+    }
+    generation.responseId ??= str(body.id);
+    generation.responseModel ??= str(body.model);
+    addFinishReason(generation, body.stop_reason);
+    readUsage(body.usage, generation);
+    if (capture) {
+      const text = textOf(body.content);
+      if (text !== '') generation.output.push(text);
+    }
+    generation.complete = true;
+  },
+};

@@ -1,0 +1,127 @@
+// OpenAI-compatible chat completions and completions — vLLM, TGI's Messages API, SGLang,
+// llama.cpp server, Workers AI's OpenAI endpoints, OpenAI: `data:` chunks, the optional usage
+// chunk of `stream_options.include_usage`, and `data: [DONE]`.
+// https://platform.openai.com/docs/api-reference/chat/streaming
+import {
+  addFinishReason,
+  type Generation,
+  isObject,
+  type JsonObject,
+  type Message,
+  num,
+  type ProtocolAdapter,
+  readError,
+  requestParameters,
+  str,
+  textMessage,
+  textOf,
+} from './types.js';
+
+const PARAMETERS = {
+  'gen_ai.request.max_tokens': ['max_completion_tokens', 'max_tokens'],
+  'gen_ai.request.temperature': ['temperature'],
+  'gen_ai.request.top_p': ['top_p'],
+  'gen_ai.request.top_k': ['top_k'],
+  'gen_ai.request.seed': ['seed'],
+  'gen_ai.request.stop_sequences': ['stop'],
+  'gen_ai.request.frequency_penalty': ['frequency_penalty'],
+  'gen_ai.request.presence_penalty': ['presence_penalty'],
+  'gen_ai.request.choice.count': ['n'],
+};
+
+function readUsage(usage: unknown, generation: Generation): void {
+  if (!isObject(usage)) return;
+  const input = num(usage.prompt_tokens);
+  const output = num(usage.completion_tokens);
+  if (input !== undefined) generation.inputTokens = input;
+  if (output !== undefined) generation.outputTokens = output;
+  const cached = isObject(usage.prompt_tokens_details)
+    ? num(usage.prompt_tokens_details.cached_tokens)
+    : undefined;
+  if (cached !== undefined) generation.cacheReadTokens = cached;
+  const reasoning = isObject(usage.completion_tokens_details)
+    ? num(usage.completion_tokens_details.reasoning_tokens)
+    : undefined;
+  if (reasoning !== undefined) generation.reasoningTokens = reasoning;
+}
+
+function readHead(body: JsonObject, generation: Generation): void {
+  generation.responseId ??= str(body.id);
+  generation.responseModel ??= str(body.model);
+  const fingerprint = str(body.system_fingerprint);
+  if (fingerprint !== undefined) generation.modelVersion = fingerprint;
+}
+
+function createAdapter(chat: boolean): ProtocolAdapter {
+  const textIn = (choice: JsonObject): string | undefined =>
+    chat
+      ? isObject(choice.delta)
+        ? str(choice.delta.content)
+        : isObject(choice.message)
+          ? textOf(choice.message.content)
+          : undefined
+      : str(choice.text);
+  const choicesOf = (body: JsonObject, generation: Generation, capture: boolean): void => {
+    if (!Array.isArray(body.choices)) return;
+    for (const choice of body.choices) {
+      if (!isObject(choice)) continue;
+      addFinishReason(generation, choice.finish_reason);
+      if (capture) {
+        const text = textIn(choice);
+        if (text !== undefined && text !== '') generation.output.push(text);
+      }
+    }
+  };
+  return {
+    name: chat ? 'openai.chat' : 'openai.completions',
+    operation: chat ? 'chat' : 'text_completion',
+    request(body, _url, capture) {
+      let input: Message[] | undefined;
+      if (capture) {
+        input = chat
+          ? (Array.isArray(body.messages) ? body.messages : [])
+              .filter(isObject)
+              .map((m) => textMessage(str(m.role) ?? 'user', textOf(m.content)))
+          : [
+              textMessage(
+                'user',
+                Array.isArray(body.prompt) ? body.prompt.join('\n') : (str(body.prompt) ?? ''),
+              ),
+            ];
+      }
+      return {
+        model: str(body.model),
+        stream: body.stream === true,
+        attributes: requestParameters(body, PARAMETERS),
+        ...(input === undefined ? {} : { input }),
+      };
+    },
+    event(data, _name, generation, capture) {
+      if (data === '[DONE]') {
+        generation.complete = true;
+        return;
+      }
+      if (!isObject(data)) return;
+      const error = readError(data.error) ?? (data.object === 'error' ? readError(data) : undefined);
+      if (error !== undefined) {
+        generation.error = error;
+        return;
+      }
+      readHead(data, generation);
+      choicesOf(data, generation, capture);
+      readUsage(data.usage, generation);
+    },
+    response(body, generation, capture) {
+      if (!isObject(body)) return;
+      const error = readError(body.error);
+      if (error !== undefined) generation.error = error;
+      readHead(body, generation);
+      choicesOf(body, generation, capture);
+      readUsage(body.usage, generation);
+      generation.complete = true;
+    },
+  };
+}
+
+export const openaiChat: ProtocolAdapter = createAdapter(true);
+export const openaiCompletions: ProtocolAdapter = createAdapter(false);

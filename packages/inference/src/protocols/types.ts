@@ -1,0 +1,117 @@
+// What a protocol adapter reads: the request body, each streamed event, a whole JSON response.
+// Adapters only read plain JSON and fill a Generation; they never see spans or streams.
+import type { Attributes } from '@opentelemetry/api';
+
+export type ProtocolName =
+  | 'openai.chat'
+  | 'openai.completions'
+  | 'tgi'
+  | 'triton'
+  | 'anthropic'
+  | 'workers-ai';
+
+/** A chat or prompt message in the GenAI conventions' shape (text parts only). */
+export interface Message {
+  role: string;
+  parts: { type: 'text'; content: string }[];
+  finish_reason?: string;
+}
+
+/** What the request says. */
+export interface RequestSummary {
+  model?: string | undefined;
+  stream: boolean;
+  /** `gen_ai.request.*` parameters found in the body. */
+  attributes: Attributes;
+  /** The prompt, for content capture (read only when capture is on). */
+  input?: Message[];
+}
+
+/** What the response said so far; adapters fill it from events or from the JSON body. */
+export interface Generation {
+  responseId?: string | undefined;
+  responseModel?: string | undefined;
+  modelVersion?: string | undefined;
+  finishReasons: string[];
+  inputTokens?: number | undefined;
+  outputTokens?: number | undefined;
+  cacheReadTokens?: number | undefined;
+  cacheCreationTokens?: number | undefined;
+  reasoningTokens?: number | undefined;
+  /** Output text parts seen, for content capture (appended only when capture is on). */
+  output: string[];
+  /** An error the server reported inside a 2xx answer or a stream. */
+  error?: { type: string; message?: string };
+  /** Whether the stream said it was complete (`[DONE]`, `message_stop`, a final event). */
+  complete: boolean;
+}
+
+export interface ProtocolAdapter {
+  readonly name: ProtocolName;
+  readonly operation: 'chat' | 'text_completion';
+  /** Reads the request's JSON body (`url` for models named in the path). */
+  request(body: JsonObject, url: URL, capture: boolean): RequestSummary;
+  /** Reads one streamed event (`data` already parsed when it is JSON). */
+  event(data: unknown, name: string, generation: Generation, capture: boolean): void;
+  /** Reads a whole (non-streamed) JSON response. */
+  response(body: unknown, generation: Generation, capture: boolean): void;
+}
+
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+export const num = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+
+/** `gen_ai.request.*` attributes from the body fields that carry them, under any of their names. */
+export function requestParameters(body: JsonObject, names: Record<string, string[]>): Attributes {
+  const attributes: Attributes = {};
+  for (const [attribute, fields] of Object.entries(names)) {
+    for (const field of fields) {
+      const value = body[field];
+      if (typeof value === 'number' && Number.isFinite(value)) attributes[attribute] = value;
+      else if (typeof value === 'string' && attribute === 'gen_ai.request.stop_sequences')
+        attributes[attribute] = [value];
+      else if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+        attributes[attribute] = value;
+      else continue;
+      break;
+    }
+  }
+  return attributes;
+}
+
+/** Text of a message content that is a string or a list of typed parts. */
+export function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part) => (isObject(part) && typeof part.text === 'string' ? part.text : ''))
+    .filter((text) => text !== '')
+    .join('\n');
+}
+
+export function textMessage(role: string, content: string): Message {
+  return { role, parts: [{ type: 'text', content }] };
+}
+
+/** Adds a finish reason once. */
+export function addFinishReason(generation: Generation, reason: unknown): void {
+  if (typeof reason === 'string' && reason !== '' && !generation.finishReasons.includes(reason)) {
+    generation.finishReasons.push(reason);
+  }
+}
+
+/** Reads an error object or message a server sent in a body or an event. */
+export function readError(value: unknown): { type: string; message?: string } | undefined {
+  if (typeof value === 'string') return { type: 'server_error', message: value };
+  if (!isObject(value)) return undefined;
+  const type =
+    str(value.type) ?? str(value.code) ?? (typeof value.code === 'number' ? String(value.code) : undefined);
+  const message = str(value.message);
+  return { type: type ?? 'server_error', ...(message === undefined ? {} : { message }) };
+}

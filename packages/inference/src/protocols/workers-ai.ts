@@ -1,0 +1,89 @@
+// Workers AI's native REST API: `POST .../ai/run/{model}` with `messages` or `prompt`; streamed
+// events carry `{"response": "..."}` (usage in the last), ending with `data: [DONE]`; a whole
+// answer is `{"result": {"response", "usage"}, "success", "errors"}`.
+// https://developers.cloudflare.com/workers-ai/configuration/open-ai-compatibility/
+import {
+  type Generation,
+  isObject,
+  type JsonObject,
+  type Message,
+  num,
+  type ProtocolAdapter,
+  readError,
+  requestParameters,
+  str,
+  textMessage,
+  textOf,
+} from './types.js';
+
+const PARAMETERS = {
+  'gen_ai.request.max_tokens': ['max_tokens'],
+  'gen_ai.request.temperature': ['temperature'],
+  'gen_ai.request.top_p': ['top_p'],
+  'gen_ai.request.top_k': ['top_k'],
+  'gen_ai.request.seed': ['seed'],
+  'gen_ai.request.frequency_penalty': ['frequency_penalty'],
+  'gen_ai.request.presence_penalty': ['presence_penalty'],
+};
+
+/** The model a Workers AI `/ai/run/` URL names (`@cf/meta/llama-3.1-8b-instruct`). */
+export function workersAiModel(url: URL): string | undefined {
+  const at = url.pathname.indexOf('/ai/run/');
+  if (at < 0) return undefined;
+  const model = url.pathname.slice(at + '/ai/run/'.length);
+  try {
+    return decodeURIComponent(model);
+  } catch {
+    return model;
+  }
+}
+
+function readResult(result: JsonObject, generation: Generation, capture: boolean): void {
+  const usage = result.usage;
+  if (isObject(usage)) {
+    const input = num(usage.prompt_tokens);
+    const output = num(usage.completion_tokens);
+    if (input !== undefined) generation.inputTokens = input;
+    if (output !== undefined) generation.outputTokens = output;
+  }
+  if (capture) {
+    const text = str(result.response);
+    if (text !== undefined && text !== '') generation.output.push(text);
+  }
+}
+
+export const workersAi: ProtocolAdapter = {
+  name: 'workers-ai',
+  operation: 'chat',
+  request(body, url, capture) {
+    let input: Message[] | undefined;
+    if (capture) {
+      input = Array.isArray(body.messages)
+        ? body.messages.filter(isObject).map((m) => textMessage(str(m.role) ?? 'user', textOf(m.content)))
+        : [textMessage('user', str(body.prompt) ?? '')];
+    }
+    return {
+      model: workersAiModel(url),
+      stream: body.stream === true,
+      attributes: requestParameters(body, PARAMETERS),
+      ...(input === undefined ? {} : { input }),
+    };
+  },
+  event(data, _name, generation, capture) {
+    if (data === '[DONE]') {
+      generation.complete = true;
+      return;
+    }
+    if (isObject(data)) readResult(data, generation, capture);
+  },
+  response(body, generation, capture) {
+    if (!isObject(body)) return;
+    if (body.success === false) {
+      const first = Array.isArray(body.errors) ? body.errors[0] : undefined;
+      generation.error = readError(first) ?? { type: 'server_error' };
+      return;
+    }
+    if (isObject(body.result)) readResult(body.result, generation, capture);
+    generation.complete = true;
+  },
+};

@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createEventParser, parseEventStream, type ServerSentEvent } from './sse.js';
+
+const encoder = new TextEncoder();
+
+function parseAll(
+  chunks: Uint8Array[],
+  maxEventBytes?: number,
+): { events: ServerSentEvent[]; oversized: number } {
+  const events: ServerSentEvent[] = [];
+  let oversized = 0;
+  const parse = createEventParser((event) => events.push(event), {
+    ...(maxEventBytes === undefined ? {} : { maxEventBytes }),
+    onOversized: () => oversized++,
+  });
+  for (const chunk of chunks) parse(chunk);
+  return { events, oversized };
+}
+
+function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const chunks: Uint8Array[] = [];
+  let at = 0;
+  for (const point of [...points, bytes.length]) {
+    if (point > at) chunks.push(bytes.slice(at, point));
+    at = Math.max(at, point);
+  }
+  return chunks;
+}
+
+const field = fc.string({ unit: 'grapheme', maxLength: 20 }).map((s) => s.replace(/[\r\n]/g, ' '));
+
+describe('createEventParser', () => {
+  it('reads events, names, ids, multi-line data and CRLF line ends', () => {
+    const text = 'event: delta\r\nid: 7\r\ndata: a\r\ndata: b\r\n\r\n: comment\n\ndata:{"x":1}\n\n';
+    const { events } = parseAll([encoder.encode(text)]);
+    expect(events.map((e) => [e.event, e.id, e.data])).toEqual([
+      ['delta', '7', 'a\nb'],
+      ['', '', '{"x":1}'],
+    ]);
+  });
+
+  it('finds the same events however the bytes are split, mid-line and mid-character', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(field, field), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (events, cuts) => {
+          const text = events.map(([name, data]) => `event: ${name}\ndata: ${data}\n\n`).join('');
+          const bytes = encoder.encode(text);
+          const whole = parseAll([bytes]).events;
+          const pieces = parseAll(split(bytes, cuts)).events;
+          expect(pieces).toEqual(whole);
+          expect(whole.map((e) => e.data)).toEqual(
+            events.filter(([, data]) => data !== '').map(([, data]) => data),
+          );
+        },
+      ),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it('never throws on arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 10 }), (chunks) => {
+        parseAll(chunks, 32);
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it('skips a line longer than the limit without buffering it, then reads on', () => {
+    const long = `data: ${'x'.repeat(5000)}`;
+    const text = `data: first\n\n${long}\n\ndata: last\n\n`;
+    const chunks = split(
+      encoder.encode(text),
+      Array.from({ length: 60 }, (_, i) => i * 97),
+    );
+    const { events, oversized } = parseAll(chunks, 1000);
+    expect(events.map((e) => e.data)).toEqual(['first', 'last']);
+    expect(oversized).toBe(1);
+  });
+
+  it('does not depend on chunks the consumer may reuse after the parser has seen them', () => {
+    const events: string[] = [];
+    const parse = createEventParser((e) => events.push(e.data));
+    const chunk = encoder.encode('data: hel');
+    parse(chunk);
+    chunk.fill(0); // the consumer transfers or overwrites its buffer
+    parse(encoder.encode('lo\n\n'));
+    expect(events).toEqual(['hello']);
+  });
+});
+
+describe('parseEventStream', () => {
+  it('yields events and cancels the stream when the loop is left early', async () => {
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(encoder.encode('data: tick\n\n'));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    let count = 0;
+    for await (const event of parseEventStream(body)) {
+      expect(event.data).toBe('tick');
+      if (++count === 3) break;
+    }
+    expect(cancelled).toBe(true);
+  });
+});

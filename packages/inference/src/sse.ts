@@ -1,0 +1,107 @@
+// Server-sent events parsing with the parser of @microsoft/fetch-event-source (its runtime-neutral
+// `parse.js`; its `fetchEventSource` needs `window` and cannot run in workerd), guarded for what
+// arrives from the network: each chunk is copied before the parser keeps any of it (the consumer
+// may transfer the original), and an event longer than a limit is skipped rather than buffered.
+// https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
+import { getLines, getMessages } from '@microsoft/fetch-event-source/lib/esm/parse.js';
+
+/** One parsed event. */
+export interface ServerSentEvent {
+  /** The `event:` field; empty for the default `message` type. */
+  readonly event: string;
+  /** The `data:` lines, joined by newlines. */
+  readonly data: string;
+  readonly id: string;
+  readonly retry?: number | undefined;
+}
+
+export interface EventParserOptions {
+  /** Bytes one event may take before it is skipped. @default 1048576 (1 MiB) */
+  readonly maxEventBytes?: number;
+  /** Called for each skipped oversized event. */
+  readonly onOversized?: () => void;
+}
+
+/** A push parser: feed it chunks as they arrive; it calls `onEvent` for each complete event. */
+export type EventParser = (chunk: Uint8Array) => void;
+
+const NEWLINE = 10;
+const RETURN = 13;
+
+export function createEventParser(
+  onEvent: (event: ServerSentEvent) => void,
+  options: EventParserOptions = {},
+): EventParser {
+  const { maxEventBytes = 1024 * 1024, onOversized } = options;
+  const fresh = () =>
+    getLines(
+      getMessages(
+        () => undefined,
+        () => undefined,
+        // As the SSE spec says, an event with no data is not dispatched.
+        (message) => {
+          if (message.data !== '') onEvent(message);
+        },
+      ),
+    );
+  let parse = fresh();
+  let pending = 0; // bytes of the event being read so far
+  let skipping = false;
+  const lastBreakIn = (chunk: Uint8Array): number => {
+    for (let i = chunk.length - 1; i >= 0; i--) if (chunk[i] === NEWLINE || chunk[i] === RETURN) return i;
+    return -1;
+  };
+  const feed = (chunk: Uint8Array): void => {
+    const lastBreak = lastBreakIn(chunk);
+    pending = lastBreak < 0 ? pending + chunk.length : chunk.length - lastBreak - 1;
+    if (pending <= maxEventBytes) {
+      parse(chunk.slice());
+      return;
+    }
+    // A line too long to buffer: parse what completed before it, drop it up to its line break.
+    skipping = true;
+    onOversized?.();
+    if (lastBreak >= 0) parse(chunk.slice(0, lastBreak + 1));
+  };
+  return (chunk) => {
+    if (!skipping) {
+      feed(chunk);
+      return;
+    }
+    let start = chunk.findIndex((byte) => byte === NEWLINE || byte === RETURN);
+    if (start < 0) return;
+    if (chunk[start] === RETURN && chunk[start + 1] === NEWLINE) start++;
+    skipping = false;
+    parse = fresh();
+    pending = 0;
+    if (start + 1 < chunk.length) feed(chunk.subarray(start + 1));
+  };
+}
+
+/**
+ * Parses an event stream into an async iterable of events. Leaving the loop early cancels the
+ * stream, so a traced response ends its span as cancelled.
+ */
+export async function* parseEventStream(
+  body: ReadableStream<Uint8Array>,
+  options: EventParserOptions = {},
+): AsyncGenerator<ServerSentEvent, void, undefined> {
+  const reader = body.getReader();
+  const ready: ServerSentEvent[] = [];
+  const parse = createEventParser((event) => ready.push(event), options);
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      parse(value);
+      while (ready.length > 0) yield ready.shift() as ServerSentEvent;
+    }
+  } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}

@@ -1,0 +1,129 @@
+// Streaming inference through a real workerd: the proxy pattern with a client that reads it all
+// or cancels mid-generation, and a Worker that reads the stream itself. The spans arrive over
+// OTLP at a real receiver.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPENAI_CHAT_REQUEST, OPENAI_CHAT_STREAM } from '../packages/inference/src/test-support/fixtures.js';
+import { type RecordedRequest, startReceiver } from './support/receiver.js';
+import { startUpstream, type Upstream, writeSlowly } from './support/upstream.js';
+import { type RunningWorker, startWorker } from './support/workerd.js';
+
+const entry = new URL('./fixtures/inference-worker.ts', import.meta.url).pathname;
+
+interface ExportedSpan {
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes?: { key: string; value: Record<string, unknown> }[];
+  status?: { code?: number };
+}
+
+function attribute(span: ExportedSpan | undefined, key: string): unknown {
+  const value = span?.attributes?.find((a) => a.key === key)?.value;
+  return value === undefined ? undefined : Object.values(value)[0];
+}
+
+let upstream: Upstream;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+// A long generation for the cancel test: the fixture's first chunks, then many more tokens.
+const LONG = [...OPENAI_CHAT_STREAM.slice(0, 3), ...Array(300).fill(OPENAI_CHAT_STREAM[2] as string)];
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  upstream = await startUpstream(async (request, response) => {
+    const long = JSON.parse(request.body).max_tokens === 1000;
+    await writeSlowly(response, long ? LONG : OPENAI_CHAT_STREAM, 5);
+  });
+});
+afterAll(async () => {
+  await upstream?.close();
+  await receiver?.close();
+});
+
+async function spans(): Promise<ExportedSpan[]> {
+  const recorded = (await (await fetch(`${receiver.url}/received`)).json()) as RecordedRequest[];
+  return recorded.flatMap((r) =>
+    (
+      JSON.parse(r.body) as { resourceSpans: { scopeSpans: { spans: ExportedSpan[] }[] }[] }
+    ).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans)),
+  );
+}
+
+describe.each([
+  { name: 'nodejs_compat', flags: ['nodejs_compat'], date: undefined },
+  { name: 'no Node compatibility', flags: [], date: '2026-08-03' },
+])('streaming inference in workerd with $name', ({ flags, date }) => {
+  let worker: RunningWorker;
+  beforeAll(async () => {
+    worker = await startWorker({
+      entry,
+      compatibilityFlags: flags,
+      ...(date === undefined ? {} : { compatibilityDate: date }),
+      bindings: {
+        INFERENCE_URL: upstream.url,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_SERVICE_NAME: 'edge-api',
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.dispose();
+  });
+
+  it('proxies the stream byte for byte and records the generation under the server span', async () => {
+    await fetch(`${receiver.url}/script`, { method: 'POST', body: '[]' });
+    const response = await worker.fetch('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify(OPENAI_CHAT_REQUEST),
+    });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(await response.text()).toBe(OPENAI_CHAT_STREAM.join(''));
+    await expect.poll(async () => (await spans()).length, { timeout: 10_000 }).toBe(2);
+    const all = await spans();
+    const server = all.find((s) => s.kind === 2);
+    const generation = all.find((s) => s.kind === 3);
+    expect(generation?.name).toBe('chat meta-llama/Llama-3.1-8B-Instruct');
+    expect(generation?.parentSpanId).toBe(server?.spanId);
+    expect(attribute(generation, 'gen_ai.usage.output_tokens')).toBe('4');
+    expect(attribute(generation, 'gen_ai.response.finish_reasons')).toEqual({
+      values: [{ stringValue: 'stop' }],
+    });
+    expect(attribute(generation, 'gen_ai.response.time_to_first_chunk')).toBeTypeOf('number');
+    expect(attribute(server, 'edgetrace.response.time_to_first_chunk')).toBeTypeOf('number');
+  });
+
+  it('ends both spans once, as cancelled, when the client disconnects mid-generation', async () => {
+    await fetch(`${receiver.url}/script`, { method: 'POST', body: '[]' });
+    const response = await worker.fetch('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({ ...OPENAI_CHAT_REQUEST, max_tokens: 1000 }),
+    });
+    const reader = response.body?.getReader();
+    await reader?.read();
+    await reader?.read();
+    await reader?.cancel();
+    await upstream.closedEarly();
+    await expect.poll(async () => (await spans()).length, { timeout: 10_000 }).toBe(2);
+    const all = await spans();
+    const server = all.find((s) => s.kind === 2);
+    const generation = all.find((s) => s.kind === 3);
+    expect(attribute(server, 'edgetrace.response.cancelled')).toBe(true);
+    expect(attribute(generation, 'edgetrace.response.cancelled')).toBe(true);
+    expect(generation?.status?.code ?? 0).toBe(0);
+    expect(Number(attribute(generation, 'edgetrace.inference.chunks'))).toBeGreaterThan(0);
+    expect(Number(attribute(generation, 'edgetrace.inference.chunks'))).toBeLessThan(LONG.length);
+  });
+
+  it('traces a stream the Worker reads itself with readEventStream', async () => {
+    await fetch(`${receiver.url}/script`, { method: 'POST', body: '[]' });
+    const response = await worker.fetch('/summary', {
+      method: 'POST',
+      body: JSON.stringify(OPENAI_CHAT_REQUEST),
+    });
+    expect(await response.json()).toEqual({ text: 'Héllo wörld 😀' });
+    await expect.poll(async () => (await spans()).length, { timeout: 10_000 }).toBe(2);
+    const generation = (await spans()).find((s) => s.kind === 3);
+    expect(attribute(generation, 'gen_ai.usage.input_tokens')).toBe('21');
+    expect(generation?.status?.code ?? 0).toBe(0);
+  });
+});
