@@ -89,4 +89,4 @@ export type {
 export { SamplingDecision } from './types.js';
 export { VERSION } from './version.js';
 export type { BodyOutcome, BodyWatcher } from './watch-body.js';
-export { watchBody } from './watch-body.js';
+export { addBodyWatcher, watchBody } from './watch-body.js';

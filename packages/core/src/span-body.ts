@@ -10,7 +10,7 @@
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { isStreamingResponse } from './streaming.js';
 import type { Clock } from './time.js';
-import { type BodyOutcome, watchBody } from './watch-body.js';
+import { addBodyWatcher, type BodyOutcome, type BodyWatcher, watchBody } from './watch-body.js';
 
 /** Seconds from the span's start to the response's first byte: its headers (our name). */
 export const TIME_TO_FIRST_BYTE = 'edgetrace.response.time_to_first_byte';
@@ -163,18 +163,24 @@ export function endSpanWithBody(span: Span, response: Response, options: SpanBod
     span.end(now());
     onEnd?.();
   };
-  const watch = (body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> => {
+  // Times the first chunk and counts bytes for the span; one per stream watched.
+  const spanWatcher = (): BodyWatcher<Uint8Array> => {
     let bytes = 0;
-    return watchBody(body, {
+    return {
       onChunk(chunk, index) {
         if (index === 0) span.setAttribute(TIME_TO_FIRST_CHUNK, (now() - startTime) / 1000);
         bytes += chunk.byteLength;
       },
       onEnd: (outcome) => finish(outcome, bytes),
-    });
+    };
   };
+  const watch = (body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> =>
+    watchBody(body, spanWatcher());
   const streaming = options.streaming ?? isStreamingResponse(response);
   if (!streaming && defer(response, finish, watch)) return response;
   const body = response.body;
-  return body === null ? response : withBody(response, watch(body));
+  if (body === null) return response;
+  // A body we already watch (a proxied upstream stream): join it rather than wrap it again.
+  const joined = addBodyWatcher(body, spanWatcher());
+  return joined ? response : withBody(response, watch(body));
 }

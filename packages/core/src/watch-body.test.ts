@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BodyOutcome, watchBody } from './watch-body.js';
+import { addBodyWatcher, type BodyOutcome, watchBody } from './watch-body.js';
 
 function source(chunks: string[], failAfter?: number): ReadableStream<Uint8Array> & { cancelled: unknown[] } {
   const encoder = new TextEncoder();
@@ -93,5 +93,23 @@ describe('watchBody', () => {
       },
     });
     expect(await new Response(body).text()).toBe('xy');
+  });
+
+  it('lets a second watcher join before the first chunk, and no later, without a second stream', async () => {
+    const first = recorder();
+    const second = recorder();
+    const late = recorder();
+    const stream = watchBody(source(['a', 'b']), first.watcher);
+    expect(addBodyWatcher(stream, second.watcher)).toBe(true);
+    const reader = stream.getReader();
+    await reader.read();
+    expect(addBodyWatcher(stream, late.watcher)).toBe(false);
+    await reader.read();
+    await reader.read();
+    expect(second.seen.chunks).toEqual(['a', 'b']);
+    expect(second.seen.ends).toEqual([{ kind: 'complete' }]);
+    expect(first.seen.ends).toEqual([{ kind: 'complete' }]);
+    expect(late.seen.chunks).toEqual([]);
+    expect(addBodyWatcher(new ReadableStream(), late.watcher)).toBe(false);
   });
 });

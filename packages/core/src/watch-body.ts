@@ -26,20 +26,40 @@ function safely(what: string, call: () => void): void {
   }
 }
 
+// The watchers of a stream this module made, kept on the stream itself (no module state), so
+// that a second observer — the server span over a proxied inference stream — joins the first
+// instead of wrapping the stream again: each JS stream layer costs per chunk in workerd.
+const WATCHERS = Symbol.for('edgetrace.bodyWatchers');
+
+interface Watched {
+  [WATCHERS]?: BodyWatcher<unknown>[];
+}
+
+/**
+ * Adds `watcher` to a stream `watchBody` returned, if it is one and has not ended or been read
+ * from; returns whether it did. The added watcher's chunk indexes start where it joined.
+ */
+export function addBodyWatcher<T>(stream: ReadableStream<T>, watcher: BodyWatcher<T>): boolean {
+  const watchers = (stream as Watched)[WATCHERS];
+  if (watchers === undefined) return false;
+  watchers.push(watcher as BodyWatcher<unknown>);
+  return true;
+}
+
 /**
  * Returns a stream that yields `body`'s chunks unchanged and tells `watcher` about them.
  * Nothing is buffered: a chunk is read from `body` only when the consumer asks for one.
  */
 export function watchBody<T>(body: ReadableStream<T>, watcher: BodyWatcher<T>): ReadableStream<T> {
   const reader = body.getReader();
-  let ended = false;
+  const watchers: BodyWatcher<T>[] = [watcher];
   let index = 0;
   const end = (outcome: BodyOutcome): void => {
-    if (ended) return;
-    ended = true;
-    safely('onEnd', () => watcher.onEnd(outcome));
+    if (watchers.length === 0) return;
+    const ending = watchers.splice(0);
+    for (const w of ending) safely('onEnd', () => w.onEnd(outcome));
   };
-  return new ReadableStream<T>(
+  const stream = new ReadableStream<T>(
     {
       async pull(controller): Promise<void> {
         let result: ReadableStreamReadResult<T>;
@@ -56,11 +76,10 @@ export function watchBody<T>(body: ReadableStream<T>, watcher: BodyWatcher<T>): 
           return;
         }
         const chunk = result.value;
-        if (watcher.onChunk !== undefined) {
-          const at = index;
-          safely('onChunk', () => watcher.onChunk?.(chunk, at));
+        const at = index++;
+        for (const w of watchers) {
+          if (w.onChunk !== undefined) safely('onChunk', () => w.onChunk?.(chunk, at));
         }
-        index++;
         controller.enqueue(chunk);
       },
       cancel(reason): Promise<void> {
@@ -70,4 +89,10 @@ export function watchBody<T>(body: ReadableStream<T>, watcher: BodyWatcher<T>): 
     },
     { highWaterMark: 0 },
   );
+  // Joining is only offered before the first chunk, so every watcher sees the whole body.
+  Object.defineProperty(stream, WATCHERS, {
+    configurable: true,
+    get: () => (index === 0 && watchers.length > 0 ? watchers : undefined),
+  });
+  return stream;
 }

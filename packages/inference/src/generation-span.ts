@@ -83,6 +83,19 @@ export function createGenerationSpan(options: GenerationSpanOptions): Generation
       outputChars += (generation.output[i] as string).length;
   };
 
+  /** Times one content chunk. */
+  const tick = (): void => {
+    const at = now();
+    if (firstChunkAt === undefined) {
+      firstChunkAt = at;
+      span.setAttribute('gen_ai.response.time_to_first_chunk', (at - startTime) / 1000);
+    } else {
+      maxGap = Math.max(maxGap, at - lastChunkAt);
+    }
+    lastChunkAt = at;
+    chunks++;
+  };
+
   const armIdle = (): void => {
     if (options.idleTimeoutMs === undefined || ended) return;
     if (idleTimer !== undefined) clearTimeout(idleTimer);
@@ -176,6 +189,12 @@ export function createGenerationSpan(options: GenerationSpanOptions): Generation
       if (ended) return;
       armIdle();
       const { data } = event;
+      const { onEvent } = options;
+      if (chunks > 0 && onEvent === undefined && !capturing() && adapter.contentOnly?.(data) === true) {
+        // Text only, and no one wants the text: time the chunk, skip the JSON parse.
+        tick();
+        return;
+      }
       let json: unknown;
       let parsed: unknown = data;
       if (data !== '[DONE]') {
@@ -189,17 +208,7 @@ export function createGenerationSpan(options: GenerationSpanOptions): Generation
       const isPing =
         event.event === 'ping' ||
         (typeof json === 'object' && json !== null && (json as { type?: unknown }).type === 'ping');
-      if (data !== '[DONE]' && !isPing) {
-        const at = now();
-        if (firstChunkAt === undefined) {
-          firstChunkAt = at;
-          span.setAttribute('gen_ai.response.time_to_first_chunk', (at - startTime) / 1000);
-        } else {
-          maxGap = Math.max(maxGap, at - lastChunkAt);
-        }
-        lastChunkAt = at;
-        chunks++;
-      }
+      if (data !== '[DONE]' && !isPing) tick();
       const before = generation.output.length;
       try {
         adapter.event(parsed, event.event, generation, capturing());
@@ -207,7 +216,6 @@ export function createGenerationSpan(options: GenerationSpanOptions): Generation
         diag.debug('edgetrace: an inference event could not be read', error);
       }
       countOutput(before);
-      const { onEvent } = options;
       if (onEvent !== undefined)
         hook('onEvent', () => onEvent(json === undefined ? event : { ...event, json }, span));
     },

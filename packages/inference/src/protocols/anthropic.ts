@@ -76,6 +76,7 @@ export const anthropic: ProtocolAdapter = {
       if (error !== undefined) generation.error = error;
     }
   },
+  contentOnly: (data) => data.startsWith('{"type":"content_block_delta"'),
   response(body, generation, capture) {
     if (!isObject(body)) return;
     if (body.type === 'error') {

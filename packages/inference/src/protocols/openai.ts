@@ -111,6 +111,11 @@ function createAdapter(chat: boolean): ProtocolAdapter {
       choicesOf(data, generation, capture);
       readUsage(data.usage, generation);
     },
+    contentOnly: (data) =>
+      data.includes('"finish_reason":null') &&
+      !data.includes('"finish_reason":"') &&
+      !data.includes('"usage":{') &&
+      !data.includes('"error"'),
     response(body, generation, capture) {
       if (!isObject(body)) return;
       const error = readError(body.error);

@@ -66,6 +66,7 @@ export const tgi: ProtocolAdapter = {
       generation.complete = true;
     }
   },
+  contentOnly: (data) => data.includes('"details":null') && !data.includes('"error"'),
   response(body, generation, capture) {
     // `/generate` answers an object; some versions a one-element list.
     const answer = Array.isArray(body) ? body[0] : body;

@@ -77,6 +77,10 @@ export const triton: ProtocolAdapter = {
     readAnswer(data, generation, capture);
     if (data.sequence_end === true) generation.complete = true;
   },
+  contentOnly: (data) =>
+    data.includes('"sequence_end":false') &&
+    !data.includes('"num_output_tokens"') &&
+    !data.includes('"error"'),
   response(body, generation, capture) {
     if (!isObject(body)) return;
     readAnswer(body, generation, capture);

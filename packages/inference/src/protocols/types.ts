@@ -55,6 +55,12 @@ export interface ProtocolAdapter {
   event(data: unknown, name: string, generation: Generation, capture: boolean): void;
   /** Reads a whole (non-streamed) JSON response. */
   response(body: unknown, generation: Generation, capture: boolean): void;
+  /**
+   * Whether an event's raw data carries generated text and nothing else — no usage, finish
+   * reason or error — so it need not be parsed when content is not captured. A cheap string
+   * test: JSON escapes every quote inside text, so these markers cannot come from the text.
+   */
+  contentOnly?(data: string): boolean;
 }
 
 export type JsonObject = Record<string, unknown>;

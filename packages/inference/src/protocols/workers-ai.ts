@@ -76,6 +76,7 @@ export const workersAi: ProtocolAdapter = {
     }
     if (isObject(data)) readResult(data, generation, capture);
   },
+  contentOnly: (data) => data.startsWith('{"response":') && !data.includes('"usage"'),
   response(body, generation, capture) {
     if (!isObject(body)) return;
     if (body.success === false) {

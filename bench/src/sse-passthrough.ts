@@ -1,0 +1,128 @@
+// SSE pass-through in workerd: a Worker proxies a fast OpenAI-style event stream from a Node
+// server on 127.0.0.1, untraced (the upstream body returned as is) and traced (tracing() +
+// instrumentInference()). Throughput (MB/s, events/s) and the delay of the first chunk, as the
+// client sees them. Run: pnpm --filter @edgetrace/bench sse
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { COMPATIBILITY_DATE } from '../../vitest.config.ts';
+
+const EVENTS = 20_000;
+const RUNS = 9;
+const event = (i: number): string =>
+  `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","model":"llama","choices":[{"index":0,"delta":{"content":"token ${i} "},"finish_reason":null}]}\n\n`;
+const BODY = Buffer.from(
+  `${Array.from({ length: EVENTS }, (_, i) => event(i)).join('')}data: {"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":${EVENTS}}}\n\ndata: [DONE]\n\n`,
+);
+
+// The upstream writes the first event at once, then the rest in 64 KiB writes.
+const upstream = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  const first = Buffer.byteLength(event(0));
+  res.write(BODY.subarray(0, first));
+  for (let at = first; at < BODY.length; at += 65_536) res.write(BODY.subarray(at, at + 65_536));
+  res.end();
+});
+await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+
+const WORKER = `
+import { tracing } from '@edgetrace/hono';
+import { instrumentInference } from '@edgetrace/inference';
+import { Hono } from 'hono';
+const app = new Hono();
+app.post('/untraced', (c) => fetch(c.env.UPSTREAM + '/v1/chat/completions', { method: 'POST', body: '{"model":"llama","stream":true}' }));
+const traced = new Hono();
+traced.use(tracing({ serviceName: 'bench', exporter: { export: async () => ({ ok: true }) } }));
+const inference = instrumentInference(fetch);
+traced.post('/traced', (c) => inference(c.env.UPSTREAM + '/v1/chat/completions', { method: 'POST', body: '{"model":"llama","stream":true}' }));
+app.route('/', traced);
+export default app;
+`;
+
+const bundled = await build({
+  stdin: { contents: WORKER, resolveDir: import.meta.dirname, loader: 'ts' },
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  mainFields: ['module', 'main'],
+  conditions: ['workerd', 'worker', 'import'],
+  external: ['node:*'],
+  write: false,
+  logLevel: 'error',
+});
+const mf = new Miniflare(
+  convertV4MiniflareOptions({
+    telemetry: { enabled: false },
+    modules: true,
+    script: bundled.outputFiles[0]?.text ?? '',
+    compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: ['nodejs_compat'],
+    bindings: { UPSTREAM: upstreamUrl },
+  }),
+);
+const base = await mf.ready;
+
+interface Run {
+  seconds: number;
+  firstChunkMs: number;
+  bytes: number;
+}
+
+async function once(path: string): Promise<Run> {
+  const t0 = performance.now();
+  const response = await mf.dispatchFetch(`${base}${path.slice(1)}`, { method: 'POST' });
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  let firstChunkMs = Number.NaN;
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (bytes === 0) firstChunkMs = performance.now() - t0;
+    bytes += value.byteLength;
+  }
+  if (bytes !== BODY.length) throw new Error(`${path}: got ${bytes} bytes, expected ${BODY.length}`);
+  return { seconds: (performance.now() - t0) / 1000, firstChunkMs, bytes };
+}
+
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const results: Record<string, Run[]> = { '/untraced': [], '/traced': [] };
+for (const path of Object.keys(results)) await once(path); // warm-up
+for (let run = 0; run < RUNS; run++) {
+  for (const path of Object.keys(results)) results[path]?.push(await once(path));
+}
+await mf.dispose();
+upstream.close();
+
+const row = (path: string) => {
+  const runs = results[path] ?? [];
+  const mbps = runs.map((r) => r.bytes / 1e6 / r.seconds);
+  const eps = runs.map((r) => (EVENTS + 2) / r.seconds);
+  const first = runs.map((r) => r.firstChunkMs);
+  return {
+    mbps: median(mbps),
+    eps: median(eps),
+    first: median(first),
+    mbpsMin: Math.min(...mbps),
+    mbpsMax: Math.max(...mbps),
+  };
+};
+const untraced = row('/untraced');
+const traced = row('/traced');
+console.log(
+  `SSE pass-through in workerd: ${EVENTS} events, ${(BODY.length / 1e6).toFixed(2)} MB, median of ${RUNS} runs\n`,
+);
+console.log('| proxy | MB/s (min–max) | events/s | first chunk (ms) |');
+console.log('| --- | --- | --- | --- |');
+for (const [name, r] of [
+  ['untraced', untraced],
+  ['traced (tracing + instrumentInference)', traced],
+] as const) {
+  console.log(
+    `| ${name} | ${r.mbps.toFixed(1)} (${r.mbpsMin.toFixed(1)}–${r.mbpsMax.toFixed(1)}) | ${Math.round(r.eps).toLocaleString('en')} | ${r.first.toFixed(2)} |`,
+  );
+}
+console.log(`\nThroughput loss: ${((1 - traced.mbps / untraced.mbps) * 100).toFixed(1)}% (goal: under 5%)`);
+console.log(`First chunk added: ${(traced.first - untraced.first).toFixed(2)} ms (goal: under 1 ms)`);
