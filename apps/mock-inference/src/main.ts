@@ -1,0 +1,18 @@
+// The mock from the command line: `node apps/mock-inference/src/main.ts [--port 8000] [--otlp http://127.0.0.1:4318/v1/traces]`.
+import { parseArgs } from 'node:util';
+import { startMockInference } from './server.js';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.MOCK_PORT ?? '8000' },
+    otlp: { type: 'string', default: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT },
+  },
+});
+const mock = await startMockInference({
+  port: Number(values.port),
+  ...(values.otlp === undefined ? {} : { otlpEndpoint: values.otlp }),
+});
+console.log(`mock GPU server on ${mock.url}${values.otlp === undefined ? '' : ` (spans to ${values.otlp})`}`);
+const stop = () => void mock.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
