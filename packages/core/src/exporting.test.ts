@@ -25,36 +25,45 @@ function gatedExporter() {
 const spans = (n: number): SpanData[] => Array.from({ length: n }, () => ({}) as SpanData);
 
 describe('createSends', () => {
-  it('keeps one export in flight and sends what arrives meanwhile together', async () => {
-    const { exporter, batches, releaseAll } = gatedExporter();
+  it('exports each hand-over on its own, and waits for one trace or for all', async () => {
+    const { exporter, batches, gates } = gatedExporter();
     const sends = createSends(exporter, createDropCounter('spans', Date.now));
-    sends.send(spans(2));
-    sends.send(spans(3));
-    sends.send(spans(1));
-    sends.send([]);
-    expect(batches).toEqual([2]);
-    let settled = false;
-    const waiting = sends.settled().then(() => {
-      settled = true;
+    sends.send(spans(2), 'trace-a');
+    sends.send(spans(3), 'trace-b');
+    sends.send([], 'trace-c');
+    expect(batches).toEqual([2, 3]);
+    let aDone = false;
+    let allDone = false;
+    const a = sends.settled('trace-a').then(() => {
+      aDone = true;
     });
-    await releaseAll();
-    await waiting;
-    expect(batches).toEqual([2, 4]);
-    expect(settled).toBe(true);
+    const all = sends.settled().then(() => {
+      allDone = true;
+    });
+    gates.shift()?.(); // trace-a's export answers
+    await a;
+    expect(aDone).toBe(true);
+    expect(allDone).toBe(false);
+    gates.shift()?.();
+    await all;
+    expect(allDone).toBe(true);
+    await expect(sends.settled('unknown')).resolves.toBeUndefined();
   });
 
-  it('drops and counts what does not fit while a slow export is in flight', async () => {
+  it('drops and counts what would exceed the exports in flight', async () => {
     const { exporter, batches, releaseAll } = gatedExporter();
     const drops = createDropCounter('spans', Date.now);
-    const sends = createSends(exporter, drops, 5);
-    sends.send(spans(1)); // in flight
+    const sends = createSends(exporter, drops, 2);
+    sends.send(spans(1));
     sends.send(spans(4));
-    sends.send(spans(3)); // one fits, two are dropped
-    sends.send(spans(1)); // full: dropped
+    sends.send(spans(3)); // a third export would exceed 2 in flight
     expect(Object.values(drops.totals).reduce((a, b) => a + b, 0)).toBe(3);
     await releaseAll();
     await sends.settled();
-    expect(batches).toEqual([1, 5]);
+    expect(batches).toEqual([1, 4]);
+    sends.send(spans(5)); // room again
+    expect(batches).toEqual([1, 4, 5]);
+    await releaseAll();
   });
 
   it('settles at once when nothing was sent', async () => {

@@ -22,47 +22,48 @@ export function exportCounted(exporter: SpanExporter, spans: SpanData[], drops: 
 }
 
 /**
- * Sends to one exporter with one export in flight at a time: spans handed over meanwhile wait
- * and leave together in the next export. On Workers that turns many requests' traces into one
- * subrequest under load, and bounds what a slow collector can pin.
+ * Exports in flight, each started where its spans finished — on Workers, inside the request
+ * that ended them. Promises are never shared between requests: workerd does not resolve a
+ * promise awaited from a request other than the one that created its I/O, so each request
+ * waits for its own trace's export (`settled(traceId)`), never for another's.
  */
 export interface Sends {
-  /** Queues `spans` for export (nothing when empty); beyond the bound they are dropped and counted. */
-  send(spans: SpanData[]): void;
-  /** Resolves once nothing is queued or in flight, including what is sent meanwhile. */
-  settled(): Promise<void>;
+  /** Starts exporting `spans` (nothing when empty), under `key` (a trace id) if given. */
+  send(spans: SpanData[], key?: string): void;
+  /** Resolves once the export under `key` is done; without a key, once none is in flight. */
+  settled(key?: string): Promise<void>;
 }
 
-/** Spans waiting for the export in flight, at most. */
-export const MAX_QUEUED_SPANS: number = 4096;
+/** Exports in flight at most; beyond that, finished spans are dropped and counted. */
+export const MAX_IN_FLIGHT: number = 1024;
 
 export function createSends(
   exporter: SpanExporter,
   drops: DropCounter,
-  maxQueued: number = MAX_QUEUED_SPANS,
+  maxInFlight: number = MAX_IN_FLIGHT,
 ): Sends {
-  let queue: SpanData[] = [];
-  let inFlight: Promise<void> | undefined;
-  const next = (): void => {
-    if (queue.length === 0) {
-      inFlight = undefined;
-      return;
-    }
-    const batch = queue;
-    queue = [];
-    inFlight = exportCounted(exporter, batch, drops).then(next);
-  };
+  const pending = new Set<Promise<void>>();
+  const byKey = new Map<string, Promise<void>>();
   return {
-    send(spans: SpanData[]): void {
+    send(spans: SpanData[], key?: string): void {
       if (spans.length === 0) return;
-      const room = maxQueued - queue.length;
-      if (room < spans.length) drops.drop('export queue full (collector slow or down)', spans.length - room);
-      if (room <= 0) return;
-      for (let i = 0; i < spans.length && i < room; i++) queue.push(spans[i] as SpanData);
-      if (inFlight === undefined) next();
+      if (pending.size >= maxInFlight) {
+        drops.drop('too many exports in flight (collector slow or down)', spans.length);
+        return;
+      }
+      const done: Promise<void> = exportCounted(exporter, spans, drops).finally(() => {
+        pending.delete(done);
+        if (key !== undefined && byKey.get(key) === done) byKey.delete(key);
+      });
+      pending.add(done);
+      if (key !== undefined) byKey.set(key, done);
     },
-    async settled(): Promise<void> {
-      while (inFlight !== undefined) await inFlight;
+    async settled(key?: string): Promise<void> {
+      if (key !== undefined) {
+        await byKey.get(key);
+        return;
+      }
+      while (pending.size > 0) await Promise.allSettled([...pending]);
     },
   };
 }

@@ -29,7 +29,7 @@ export function createMultiProcessor(processors: readonly SpanProcessor[]): Span
   return {
     onStart: (span: SpanData, parent: Context) => each('onStart', (p) => p.onStart(span, parent)),
     onEnd: (span: SpanData) => each('onEnd', (p) => p.onEnd(span)),
-    forceFlush: () => all((p) => p.forceFlush()),
+    forceFlush: (traceId?: string) => all((p) => p.forceFlush(traceId)),
     shutdown: () => all((p) => p.shutdown()),
   };
 }

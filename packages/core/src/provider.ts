@@ -79,8 +79,11 @@ export interface EdgeTracerProvider extends TracerProvider {
    * globals. Returns `false` when another provider was registered first (the API keeps that one).
    */
   register(): boolean;
-  /** Exports what is ready and waits for exports in flight. Never rejects. */
-  forceFlush(): Promise<void>;
+  /**
+   * Exports what is ready and waits for exports in flight. Never rejects. With `traceId`, waits
+   * only for that trace's export — what one Worker request waits for in `waitUntil`.
+   */
+  forceFlush(traceId?: string): Promise<void>;
   /** Flushes and stops. Never rejects. */
   shutdown(): Promise<void>;
   readonly resource: Resource;
@@ -259,7 +262,7 @@ export function createTracerProvider(options: TracerProviderOptions = {}): EdgeT
       const contexts = context.setGlobalContextManager(contextManager);
       return tracing && propagating && contexts;
     },
-    forceFlush: () => processor.forceFlush().catch(() => undefined),
+    forceFlush: (traceId?: string) => processor.forceFlush(traceId).catch(() => undefined),
     shutdown: () => processor.shutdown().catch(() => undefined),
   };
   return provider;

@@ -52,9 +52,9 @@ export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBu
   function finish(traceId: string, entry: Entry): void {
     traces.delete(traceId);
     if (tail === undefined) {
-      sends.send(entry.spans.filter(isSampled));
+      sends.send(entry.spans.filter(isSampled), traceId);
     } else if (keepTrace(entry.spans, tail)) {
-      sends.send(entry.spans);
+      sends.send(entry.spans, traceId);
     }
   }
 
@@ -106,10 +106,10 @@ export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBu
       if (entry.open <= 0) finish(traceId, entry);
     },
 
-    async forceFlush(): Promise<void> {
+    async forceFlush(traceId?: string): Promise<void> {
       evictExpired();
-      await sends.settled();
-      await callExporter(exporter, 'forceFlush');
+      await sends.settled(traceId);
+      if (traceId === undefined) await callExporter(exporter, 'forceFlush');
     },
 
     async shutdown(): Promise<void> {

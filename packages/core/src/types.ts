@@ -86,8 +86,12 @@ export interface SpanExporter {
 export interface SpanProcessor {
   onStart(span: SpanData, parentContext: Context): void;
   onEnd(span: SpanData): void;
-  /** Exports what is ready and waits for exports in flight. Never rejects. */
-  forceFlush(): Promise<void>;
+  /**
+   * Exports what is ready and waits for exports in flight. Never rejects. With `traceId`, waits
+   * only for that trace's export where the processor can tell (the per-trace buffer) — what one
+   * Worker request should wait for in its `waitUntil`.
+   */
+  forceFlush(traceId?: string): Promise<void>;
   /** Flushes, then stops accepting spans. Never rejects. */
   shutdown(): Promise<void>;
 }

@@ -231,7 +231,7 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
       recordError(span, error);
       span.setAttribute('http.response.status_code', 500);
       span.end(now());
-      flush(provider, waitUntil, undefined);
+      flush(provider, waitUntil, undefined, span.spanContext().traceId);
       throw error;
     }
 
@@ -278,7 +278,7 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
       span.end(now());
       diag.error('edgetrace: tracing() failed after the handler; the span is ended', error);
     }
-    flush(provider, waitUntil, ended);
+    flush(provider, waitUntil, ended, span.spanContext().traceId);
   };
 }
 
@@ -299,9 +299,12 @@ function flush(
   provider: EdgeTracerProvider,
   waitUntil: WaitUntil | undefined,
   ended: Promise<void> | undefined,
+  traceId: string,
 ): void {
   if (waitUntil === undefined) return;
-  const done = ended === undefined ? provider.forceFlush() : ended.then(() => provider.forceFlush());
+  // Only this request's trace: workerd does not resolve promises of another request's I/O.
+  const done =
+    ended === undefined ? provider.forceFlush(traceId) : ended.then(() => provider.forceFlush(traceId));
   try {
     waitUntil.waitUntil(done);
   } catch {

@@ -199,18 +199,26 @@ export function instrumentInference(
       span.setAttribute(TIME_TO_FIRST_BYTE, (now() - startTime) / 1000);
       span.setAttribute('http.response.status_code', response.status);
       if (!response.ok) {
-        // The error body says why; read a copy, and end when it is read.
-        response
-          .clone()
-          .text()
-          .then(
-            (errorText) => {
-              generation.answer(errorText);
-              generation.end({ kind: 'http', status: response.status });
-            },
-            (error: unknown) => generation.end({ kind: 'error', error }),
-          );
-        return response;
+        // An error answer is small and says why: read it, end the span, hand the same bytes on.
+        // (Reading a clone instead would stall in workerd when the caller never reads the body.)
+        let errorText = '';
+        try {
+          errorText = await response.text();
+        } catch (error) {
+          generation.end({ kind: 'error', error });
+          return new Response(null, {
+            status: response.status,
+            statusText: response.statusText,
+            headers: response.headers,
+          });
+        }
+        generation.answer(errorText);
+        generation.end({ kind: 'http', status: response.status });
+        return new Response(errorText, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        });
       }
       const upstream = response.body;
       if (upstream === null) {
