@@ -4,7 +4,5 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/toolchain.sh
-if [ ! -f node_modules/.pnpm/lock.yaml ] || ! cmp -s pnpm-lock.yaml node_modules/.pnpm/lock.yaml; then
-  pnpm install --frozen-lockfile
-fi
+. scripts/install-deps.sh
 exec pnpm exec vitest run "$@"

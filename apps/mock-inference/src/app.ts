@@ -29,7 +29,7 @@ function countWords(text: string): number {
 export function createMockInference(options: MockInferenceOptions = {}): Hono {
   const app = new Hono();
   const { provider } = options;
-  if (provider !== undefined) app.use(tracing({ provider, register: false }));
+  if (provider !== undefined) app.use(tracing({ provider, register: false, skip: ['/healthz'] }));
   const tracer = provider?.getTracer('mock-inference');
   let requests = 0;
 

@@ -60,6 +60,26 @@ describe('createTraceBufferProcessor', () => {
     expect(names(exporter.getFinishedSpans())).toEqual(['root', 'stream']);
   });
 
+  it('forceFlush(traceId) waits for that trace to end and be exported, and for no other', async () => {
+    const { tracer, exporter, child, provider } = setup();
+    const root = tracer.startSpan('root');
+    const body = child('body still being read', root);
+    root.end();
+    const other = tracer.startSpan('another request');
+    let flushed = false;
+    const flushing = provider.forceFlush(root.spanContext().traceId).then(() => {
+      flushed = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(flushed).toBe(false);
+    body.end();
+    await flushing;
+    expect(names(exporter.getFinishedSpans())).toEqual(['root', 'body still being read']);
+    // Another trace still open does not hold it, and an unknown trace settles at once.
+    await provider.forceFlush('0123456789abcdef0123456789abcdef');
+    other.end();
+  });
+
   it('keeps concurrent traces apart', async () => {
     const { tracer, batches, provider, exporter } = setup();
     const one = tracer.startSpan('one');

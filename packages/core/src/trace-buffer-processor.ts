@@ -40,6 +40,8 @@ interface Entry {
   readonly started: number;
   readonly spans: SpanData[];
   open: number;
+  /** `forceFlush(traceId)` calls waiting for the trace's last span to end. */
+  waiting?: (() => void)[];
 }
 
 export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBufferProcessor {
@@ -56,6 +58,7 @@ export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBu
     } else if (keepTrace(entry.spans, tail)) {
       sends.send(entry.spans, traceId);
     }
+    for (const resume of entry.waiting ?? []) resume();
   }
 
   function evictExpired(): void {
@@ -108,6 +111,15 @@ export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBu
 
     async forceFlush(traceId?: string): Promise<void> {
       evictExpired();
+      // A trace with spans still open (a body still being read) is waited for: on Workers the
+      // request's waitUntil must outlive them, or the runtime cancels their I/O.
+      const open = traceId === undefined ? undefined : traces.get(traceId);
+      if (open !== undefined) {
+        await new Promise<void>((resume) => {
+          open.waiting ??= [];
+          open.waiting.push(resume);
+        });
+      }
       await sends.settled(traceId);
       if (traceId === undefined) await callExporter(exporter, 'forceFlush');
     },
