@@ -2,14 +2,22 @@
 // the demo Worker under `wrangler dev`, all on 127.0.0.1; sends scripted requests through the
 // Worker; lets the viewer print each trace; then prints where to look. Runs until Ctrl-C, or
 // exits once everything is printed with --once. Logs of the mock and wrangler go to .demo/.
+// Ports: --viewer-port 4318, --mock-port 8000, --worker-port 8787.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { once: { type: 'boolean', default: false } } });
-const VIEWER_PORT = Number(process.env.DEMO_VIEWER_PORT ?? 4318);
-const MOCK_PORT = Number(process.env.DEMO_MOCK_PORT ?? 8000);
-const WORKER_PORT = Number(process.env.DEMO_WORKER_PORT ?? 8787);
+const { values } = parseArgs({
+  options: {
+    once: { type: 'boolean', default: false },
+    'viewer-port': { type: 'string', default: '4318' },
+    'mock-port': { type: 'string', default: '8000' },
+    'worker-port': { type: 'string', default: '8787' },
+  },
+});
+const VIEWER_PORT = Number(values['viewer-port']);
+const MOCK_PORT = Number(values['mock-port']);
+const WORKER_PORT = Number(values['worker-port']);
 const viewer = `http://127.0.0.1:${VIEWER_PORT}`;
 const mock = `http://127.0.0.1:${MOCK_PORT}`;
 const worker = `http://127.0.0.1:${WORKER_PORT}`;
