@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/toolchain.sh
 . scripts/install-deps.sh
+. scripts/chromium.sh
 exec pnpm exec vitest run "$@"

@@ -57,8 +57,8 @@ async function loadTraces() {
 async function showTrace(traceId) {
   openTrace = traceId;
   const { spans } = await (await fetch('/api/traces/' + traceId)).json();
-  const start = Math.min(...spans.map((s) => s.startMs));
-  const total = Math.max(Math.max(...spans.map((s) => s.endMs)) - start, 0.001);
+  const start = Math.min(...spans.map((s) => s.span.startMs));
+  const total = Math.max(Math.max(...spans.map((s) => s.span.endMs)) - start, 0.001);
   const box = document.getElementById('trace');
   box.replaceChildren(el('h2', '', 'trace ' + traceId));
   for (const { span, depth } of spans) {
