@@ -2,36 +2,13 @@
 // @edgetrace/hono and @edgetrace/fetch; the Worker calls a Node server on 127.0.0.1 that checks
 // the traceparent it receives; the spans exported over OTLP/HTTP form one trace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RecordedRequest, startReceiver } from './support/receiver.js';
+import { attribute, receivedSpans } from './support/otlp-spans.js';
+import { startReceiver } from './support/receiver.js';
 import { startUpstream, type Upstream, writeSlowly } from './support/upstream.js';
 import { type RunningWorker, startWorker } from './support/workerd.js';
 
 const entry = new URL('./fixtures/hono-worker.ts', import.meta.url).pathname;
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
-
-interface ExportedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes?: { key: string; value: Record<string, unknown> }[];
-  status?: { code?: number };
-}
-
-function exportedSpans(requests: RecordedRequest[]): ExportedSpan[] {
-  return requests.flatMap((request) => {
-    const body = JSON.parse(request.body) as {
-      resourceSpans: { scopeSpans: { spans: ExportedSpan[] }[] }[];
-    };
-    return body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
-  });
-}
-
-function attribute(span: ExportedSpan | undefined, key: string): unknown {
-  const value = span?.attributes?.find((a) => a.key === key)?.value;
-  return value === undefined ? undefined : Object.values(value)[0];
-}
 
 interface ChainReport {
   upstream: { traceparent: string | null; valid: boolean };
@@ -67,10 +44,7 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-async function received(): Promise<ExportedSpan[]> {
-  const response = await fetch(`${receiver.url}/received`);
-  return exportedSpans((await response.json()) as RecordedRequest[]);
-}
+const received = () => receivedSpans(receiver.url);
 
 async function resetReceiver(): Promise<void> {
   await fetch(`${receiver.url}/script`, { method: 'POST', body: '[]' });

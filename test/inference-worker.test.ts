@@ -3,25 +3,12 @@
 // OTLP at a real receiver.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENAI_CHAT_REQUEST, OPENAI_CHAT_STREAM } from '../packages/inference/src/test-support/fixtures.js';
-import { type RecordedRequest, startReceiver } from './support/receiver.js';
+import { attribute, receivedSpans } from './support/otlp-spans.js';
+import { startReceiver } from './support/receiver.js';
 import { startUpstream, type Upstream, writeSlowly } from './support/upstream.js';
 import { type RunningWorker, startWorker } from './support/workerd.js';
 
 const entry = new URL('./fixtures/inference-worker.ts', import.meta.url).pathname;
-
-interface ExportedSpan {
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes?: { key: string; value: Record<string, unknown> }[];
-  status?: { code?: number };
-}
-
-function attribute(span: ExportedSpan | undefined, key: string): unknown {
-  const value = span?.attributes?.find((a) => a.key === key)?.value;
-  return value === undefined ? undefined : Object.values(value)[0];
-}
 
 let upstream: Upstream;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -40,14 +27,7 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-async function spans(): Promise<ExportedSpan[]> {
-  const recorded = (await (await fetch(`${receiver.url}/received`)).json()) as RecordedRequest[];
-  return recorded.flatMap((r) =>
-    (
-      JSON.parse(r.body) as { resourceSpans: { scopeSpans: { spans: ExportedSpan[] }[] }[] }
-    ).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans)),
-  );
-}
+const spans = () => receivedSpans(receiver.url);
 
 describe.each([
   { name: 'nodejs_compat', flags: ['nodejs_compat'], date: undefined },

@@ -15,13 +15,7 @@ import {
   textOf,
 } from './types.js';
 
-const PARAMETERS = {
-  'gen_ai.request.max_tokens': ['max_tokens'],
-  'gen_ai.request.temperature': ['temperature'],
-  'gen_ai.request.top_p': ['top_p'],
-  'gen_ai.request.top_k': ['top_k'],
-  'gen_ai.request.stop_sequences': ['stop_sequences'],
-};
+const PARAMETERS = { 'gen_ai.request.stop_sequences': ['stop_sequences'] };
 
 function readUsage(usage: unknown, generation: Generation): void {
   if (!isObject(usage)) return;

@@ -17,17 +17,8 @@ import {
   textOf,
 } from './types.js';
 
-const PARAMETERS = {
-  'gen_ai.request.max_tokens': ['max_completion_tokens', 'max_tokens'],
-  'gen_ai.request.temperature': ['temperature'],
-  'gen_ai.request.top_p': ['top_p'],
-  'gen_ai.request.top_k': ['top_k'],
-  'gen_ai.request.seed': ['seed'],
-  'gen_ai.request.stop_sequences': ['stop'],
-  'gen_ai.request.frequency_penalty': ['frequency_penalty'],
-  'gen_ai.request.presence_penalty': ['presence_penalty'],
-  'gen_ai.request.choice.count': ['n'],
-};
+/** Where OpenAI's fields differ from the common ones. */
+const PARAMETERS = { 'gen_ai.request.max_tokens': ['max_completion_tokens', 'max_tokens'] };
 
 function readUsage(usage: unknown, generation: Generation): void {
   if (!isObject(usage)) return;

@@ -14,14 +14,9 @@ import {
   textMessage,
 } from './types.js';
 
+/** TGI's parameter names. */
 const PARAMETERS = {
   'gen_ai.request.max_tokens': ['max_new_tokens'],
-  'gen_ai.request.temperature': ['temperature'],
-  'gen_ai.request.top_p': ['top_p'],
-  'gen_ai.request.top_k': ['top_k'],
-  'gen_ai.request.seed': ['seed'],
-  'gen_ai.request.stop_sequences': ['stop'],
-  'gen_ai.request.frequency_penalty': ['frequency_penalty'],
   'gen_ai.request.choice.count': ['best_of'],
 };
 

@@ -14,11 +14,8 @@ import {
   textMessage,
 } from './types.js';
 
+/** The names Triton backends use besides the common ones. */
 const PARAMETERS = {
-  'gen_ai.request.max_tokens': ['max_tokens'],
-  'gen_ai.request.temperature': ['temperature'],
-  'gen_ai.request.top_p': ['top_p'],
-  'gen_ai.request.top_k': ['top_k'],
   'gen_ai.request.seed': ['seed', 'random_seed'],
   'gen_ai.request.stop_sequences': ['stop', 'stop_words'],
 };

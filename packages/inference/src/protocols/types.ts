@@ -73,11 +73,30 @@ export const str = (value: unknown): string | undefined => (typeof value === 'st
 export const num = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
-/** `gen_ai.request.*` attributes from the body fields that carry them, under any of their names. */
-export function requestParameters(body: JsonObject, names: Record<string, string[]>): Attributes {
+/** The body fields that carry each `gen_ai.request.*` attribute in most protocols. */
+const PARAMETER_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  'gen_ai.request.max_tokens': ['max_tokens'],
+  'gen_ai.request.temperature': ['temperature'],
+  'gen_ai.request.top_p': ['top_p'],
+  'gen_ai.request.top_k': ['top_k'],
+  'gen_ai.request.seed': ['seed'],
+  'gen_ai.request.stop_sequences': ['stop'],
+  'gen_ai.request.frequency_penalty': ['frequency_penalty'],
+  'gen_ai.request.presence_penalty': ['presence_penalty'],
+  'gen_ai.request.choice.count': ['n'],
+};
+
+/**
+ * `gen_ai.request.*` attributes from the body, each read from the first of its fields present;
+ * `fields` names a protocol's own fields where they differ from the common ones.
+ */
+export function requestParameters(
+  body: JsonObject,
+  fields: Record<string, readonly string[]> = {},
+): Attributes {
   const attributes: Attributes = {};
-  for (const [attribute, fields] of Object.entries(names)) {
-    for (const field of fields) {
+  for (const [attribute, common] of Object.entries(PARAMETER_FIELDS)) {
+    for (const field of fields[attribute] ?? common) {
       const value = body[field];
       if (typeof value === 'number' && Number.isFinite(value)) attributes[attribute] = value;
       else if (typeof value === 'string' && attribute === 'gen_ai.request.stop_sequences')

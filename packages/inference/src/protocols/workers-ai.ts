@@ -16,16 +16,6 @@ import {
   textOf,
 } from './types.js';
 
-const PARAMETERS = {
-  'gen_ai.request.max_tokens': ['max_tokens'],
-  'gen_ai.request.temperature': ['temperature'],
-  'gen_ai.request.top_p': ['top_p'],
-  'gen_ai.request.top_k': ['top_k'],
-  'gen_ai.request.seed': ['seed'],
-  'gen_ai.request.frequency_penalty': ['frequency_penalty'],
-  'gen_ai.request.presence_penalty': ['presence_penalty'],
-};
-
 /** The model a Workers AI `/ai/run/` URL names (`@cf/meta/llama-3.1-8b-instruct`). */
 export function workersAiModel(url: URL): string | undefined {
   const at = url.pathname.indexOf('/ai/run/');
@@ -65,7 +55,7 @@ export const workersAi: ProtocolAdapter = {
     return {
       model: workersAiModel(url),
       stream: body.stream === true,
-      attributes: requestParameters(body, PARAMETERS),
+      attributes: requestParameters(body),
       ...(input === undefined ? {} : { input }),
     };
   },

@@ -1,0 +1,32 @@
+// Reading back what the test receiver recorded: the spans of OTLP/HTTP JSON requests, and one
+// attribute's value as OTLP carries it.
+import type { RecordedRequest } from './receiver.js';
+
+export interface ExportedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes?: { key: string; value: Record<string, unknown> }[];
+  status?: { code?: number };
+}
+
+/** Every span in the recorded requests, in the order received. */
+export function exportedSpans(requests: RecordedRequest[]): ExportedSpan[] {
+  return requests.flatMap((request) => {
+    const body = JSON.parse(request.body) as { resourceSpans: { scopeSpans: { spans: ExportedSpan[] }[] }[] };
+    return body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+  });
+}
+
+/** The spans the receiver at `url` has recorded so far. */
+export async function receivedSpans(url: string): Promise<ExportedSpan[]> {
+  return exportedSpans((await (await fetch(`${url}/received`)).json()) as RecordedRequest[]);
+}
+
+/** An attribute's OTLP value (`stringValue`, `intValue` as a string, ...), or `undefined`. */
+export function attribute(span: ExportedSpan | undefined, key: string): unknown {
+  const value = span?.attributes?.find((a) => a.key === key)?.value;
+  return value === undefined ? undefined : Object.values(value)[0];
+}
