@@ -47,6 +47,20 @@ describe('createIdGenerator', () => {
   });
 });
 
+describe('createIdGenerator where random values are refused', () => {
+  it('falls back for that id only, and uses crypto again once it works', () => {
+    const spy = vi.spyOn(crypto, 'getRandomValues').mockImplementationOnce(() => {
+      throw new Error('Disallowed operation called within global scope');
+    });
+    const ids = createIdGenerator();
+    const first = ids.traceId();
+    expect(isValidTraceId(first)).toBe(true);
+    expect(isValidTraceId(ids.traceId())).toBe(true);
+    expect(spy).toHaveBeenCalledTimes(2);
+    spy.mockRestore();
+  });
+});
+
 describe('isValidTraceId / isValidSpanId', () => {
   it('accept lowercase hex of the right length only', () => {
     expect(isValidTraceId('4bf92f3577b34da6a3ce929d0e0e4736')).toBe(true);

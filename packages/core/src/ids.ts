@@ -13,6 +13,21 @@ const HEX: string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16)
 const POOL_BYTES = 4096;
 
 /**
+ * Fills `pool` from `crypto.getRandomValues`. workerd refuses random values at module scope (a
+ * span started while a Worker loads): those few bytes come from `Math.random` instead of
+ * throwing into user code; ids need to be unique, not secret.
+ */
+function refill(pool: Uint8Array, bytes: number): boolean {
+  try {
+    crypto.getRandomValues(pool);
+    return true;
+  } catch {
+    for (let i = 0; i < bytes; i++) pool[i] = Math.floor(Math.random() * 256);
+    return false;
+  }
+}
+
+/**
  * Returns an id generator that draws from its own pool of `crypto.getRandomValues` bytes.
  * Each pool belongs to one provider, so concurrent requests only share it through sequential
  * synchronous calls — no id is ever handed out twice.
@@ -23,8 +38,9 @@ export function createIdGenerator(): IdGenerator {
 
   function hex(bytes: number): string {
     for (;;) {
+      let fallback = false;
       if (offset + bytes > POOL_BYTES) {
-        crypto.getRandomValues(pool);
+        fallback = !refill(pool, bytes);
         offset = 0;
       }
       let out = '';
@@ -34,7 +50,8 @@ export function createIdGenerator(): IdGenerator {
         if (byte !== 0) zero = false;
         out += HEX[byte];
       }
-      offset += bytes;
+      // A fallback fill covers this id only: the next one tries crypto again.
+      offset = fallback ? POOL_BYTES : offset + bytes;
       if (!zero) return out;
     }
   }
