@@ -21,7 +21,6 @@ type Mode = 'ok' | '500' | '429' | 'hang' | 'slow' | 'partial';
 
 let mode: Mode = 'ok';
 let spansReceived = 0;
-let posts = 0;
 const seen = new Set<string>();
 let server: Server;
 let collector: string;
@@ -32,7 +31,6 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      posts++;
       const count = (
         Buffer.concat(chunks)
           .toString()
@@ -74,7 +72,7 @@ afterAll(async () => {
 afterEach(() => {
   mode = 'ok';
   spansReceived = 0;
-  posts = 0;
+  seen.clear();
 });
 
 function tracedApp(endpoint: string) {
