@@ -26,6 +26,8 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
+          // The reliability suite measures the heap after a forced collection.
+          execArgv: ['--expose-gc'],
           include: NODE_TESTS,
           exclude: [...WORKERD_TESTS, '**/node_modules/**'],
         },
