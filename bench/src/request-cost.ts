@@ -86,6 +86,16 @@ const started = performance.now();
 import handler from './${file}.ts';
 ${LOOP}
 const mode = process.argv[2];
+if (mode === 'alloc') {
+  // Run with a young generation large enough that no collection happens during the loop, so
+  // the heap's growth is what the requests allocated.
+  await loop(handler, '/fetch', 2000, {}, undefined);
+  globalThis.gc();
+  const start = process.memoryUsage().heapUsed;
+  await loop(handler, '/fetch', 1000, {}, undefined);
+  console.log(JSON.stringify({ alloc: (process.memoryUsage().heapUsed - start) / 1000 }));
+  process.exit(0);
+}
 if (mode === 'cold') {
   await loop(handler, '/fetch', 1, {}, undefined);
   console.log(JSON.stringify({ cold: performance.now() }));
@@ -115,18 +125,25 @@ interface NodeResult {
   plain: number[];
   fetch: number[];
   heapGrowth: number;
+  /** Bytes allocated per /fetch request. */
+  alloc?: number;
 }
 
 async function runNode(variant: Variant): Promise<{ timing: NodeResult; cold: Figure }> {
   const code = await bundle(NODE_RUNNER(variant.file), 'node', false);
   const path = `${out}/node-${variant.file}.mjs`;
   writeFileSync(path, code);
-  const run = (args: string[]): string => {
-    const child = spawnSync(process.execPath, ['--expose-gc', path, ...args], { encoding: 'utf8' });
+  const run = (args: string[], flags: string[] = []): string => {
+    const child = spawnSync(process.execPath, ['--expose-gc', ...flags, path, ...args], { encoding: 'utf8' });
     if (child.status !== 0) throw new Error(`${variant.name} failed: ${child.stderr}`);
     return child.stdout.trim().split('\n').at(-1) ?? '';
   };
   const timing = JSON.parse(run([])) as NodeResult;
+  const allocs = Array.from(
+    { length: 3 },
+    () => (JSON.parse(run(['alloc'], ['--max-semi-space-size=512'])) as { alloc: number }).alloc,
+  );
+  timing.alloc = median(allocs);
   const colds = Array.from(
     { length: COLD_STARTS },
     () => (JSON.parse(run(['cold'])) as { cold: number }).cold,
@@ -192,7 +209,7 @@ const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 interface Row {
   variant: Variant;
   size: { min: number; gzip: number };
-  node?: { plain: Figure; fetch: Figure; heapGrowth: number; cold: Figure };
+  node?: { plain: Figure; fetch: Figure; heapGrowth: number; alloc: number; cold: Figure };
   workerd: { plain: Figure; fetch: Figure };
 }
 
@@ -208,6 +225,7 @@ for (const variant of VARIANTS) {
       plain: figure(timing.plain),
       fetch: figure(timing.fetch),
       heapGrowth: timing.heapGrowth,
+      alloc: timing.alloc ?? Number.NaN,
       cold,
     };
   }
@@ -235,13 +253,13 @@ for (const row of rows) {
   );
 }
 console.log(
-  '\n| variant | bundle min | min + gzip | growth over bare Hono (gzip) | cold start, Node (ms) | heap growth after 50,000 requests |',
+  '\n| variant | bundle min | min + gzip | growth over bare Hono (gzip) | cold start, Node (ms) | heap growth after 50,000 requests | allocated per /fetch request |',
 );
-console.log('| --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows) {
   const node = row.node;
   console.log(
-    `| ${row.variant.name} | ${kb(row.size.min)} | ${kb(row.size.gzip)} | ${kb(row.size.gzip - bare.size.gzip)} | ${node ? us(node.cold) : '—'} | ${node ? `${(node.heapGrowth / 1024).toFixed(0)} KB` : '—'} |`,
+    `| ${row.variant.name} | ${kb(row.size.min)} | ${kb(row.size.gzip)} | ${kb(row.size.gzip - bare.size.gzip)} | ${node ? us(node.cold) : '—'} | ${node ? `${(node.heapGrowth / 1024).toFixed(0)} KB` : '—'} | ${node ? `${(node.alloc / 1024).toFixed(1)} KB` : '—'} |`,
   );
 }
 const ours = rows.find((r) => r.variant.file === 'edgetrace');
