@@ -66,14 +66,81 @@ export function withBody(response: Response, body: ReadableStream<Uint8Array>): 
   return copy;
 }
 
-// Marks a response whose span waits for one of its readers; a symbol on the object itself, so
-// no module state is shared between requests.
-const DEFERRED = Symbol.for('edgetrace.deferredBody');
 const READERS = ['arrayBuffer', 'blob', 'bytes', 'formData', 'json', 'text'] as const;
+
+type Finish = (outcome: BodyOutcome, bytes: number | undefined) => void;
+
+/** What a deferred response carries for its readers, under one symbol. */
+interface DeferredState {
+  readonly finish: Finish;
+  readonly watch: (body: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
+  readonly size: number | undefined;
+  watched: ReadableStream<Uint8Array> | null | undefined;
+}
+
+const STATE = Symbol.for('edgetrace.deferredBodyState');
+type Deferred = Response & { [STATE]?: DeferredState };
+
+// One derived prototype per platform Response prototype: its readers end the span, its `body`
+// getter hands out a watched stream. Swapping an instance's prototype costs far less than
+// defining seven properties on it (a pure function of the platform's class, so a cache is safe).
+const derived = new WeakMap<object, object | null>();
+
+function deferredPrototype(base: object): object | null {
+  const cached = derived.get(base);
+  if (cached !== undefined) return cached;
+  let bodyGet: (() => ReadableStream<Uint8Array> | null) | undefined;
+  for (
+    let proto: object | null = base;
+    proto !== null && bodyGet === undefined;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    bodyGet = Object.getOwnPropertyDescriptor(proto, 'body')?.get as typeof bodyGet;
+  }
+  if (bodyGet === undefined) {
+    derived.set(base, null);
+    return null;
+  }
+  const getBody = bodyGet;
+  const proto = Object.create(base) as Record<string, unknown>;
+  for (const name of READERS) {
+    const read = (base as Record<string, unknown>)[name];
+    if (typeof read !== 'function') continue;
+    proto[name] = function (this: Deferred): Promise<unknown> {
+      const state = this[STATE];
+      const reading = read.call(this) as Promise<unknown>;
+      if (state === undefined) return reading;
+      return reading.then(
+        (value) => {
+          state.finish({ kind: 'complete' }, state.size);
+          return value;
+        },
+        (error: unknown) => {
+          state.finish({ kind: 'error', error }, undefined);
+          throw error;
+        },
+      );
+    };
+  }
+  Object.defineProperty(proto, 'body', {
+    configurable: true,
+    get(this: Deferred): ReadableStream<Uint8Array> | null {
+      const state = this[STATE];
+      if (state === undefined) return getBody.call(this);
+      if (state.watched === undefined) {
+        const body = getBody.call(this);
+        state.watched = body === null ? null : state.watch(body);
+      }
+      return state.watched;
+    },
+  });
+  derived.set(base, proto);
+  return proto;
+}
 
 /** Whether `response`'s span ends only when one of its readers runs (see `materializeBody`). */
 export function isBodyDeferred(response: Response): boolean {
-  return (response as unknown as Record<symbol, unknown>)[DEFERRED] === true;
+  return (response as Deferred)[STATE] !== undefined;
 }
 
 /**
@@ -86,58 +153,18 @@ export function materializeBody(response: Response): Response {
   return body === null ? response : withBody(response, body);
 }
 
-function bodyGetter(response: Response): (() => ReadableStream<Uint8Array> | null) | undefined {
-  for (let proto = Object.getPrototypeOf(response); proto !== null; proto = Object.getPrototypeOf(proto)) {
-    const descriptor = Object.getOwnPropertyDescriptor(proto, 'body');
-    if (descriptor?.get !== undefined) return descriptor.get as () => ReadableStream<Uint8Array> | null;
-  }
-  return undefined;
-}
-
-type Finish = (outcome: BodyOutcome, bytes: number | undefined) => void;
-
 /** Ends through the response's own readers; `.body` becomes a watched stream when first read. */
 function defer(
   response: Response,
   finish: Finish,
   watch: (body: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>,
 ): boolean {
-  const getBody = bodyGetter(response);
-  if (getBody === undefined) return false;
+  const proto = deferredPrototype(Object.getPrototypeOf(response) as object);
+  if (proto === null) return false;
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   const size = Number.isInteger(declared) ? declared : undefined;
-  const target = response as unknown as Record<string | symbol, unknown>;
-  for (const name of READERS) {
-    const read = target[name];
-    if (typeof read !== 'function') continue;
-    Object.defineProperty(response, name, {
-      configurable: true,
-      writable: true,
-      value: (): Promise<unknown> =>
-        (read.call(response) as Promise<unknown>).then(
-          (value) => {
-            finish({ kind: 'complete' }, size);
-            return value;
-          },
-          (error: unknown) => {
-            finish({ kind: 'error', error }, undefined);
-            throw error;
-          },
-        ),
-    });
-  }
-  let watched: ReadableStream<Uint8Array> | null | undefined;
-  Object.defineProperty(response, 'body', {
-    configurable: true,
-    get(): ReadableStream<Uint8Array> | null {
-      if (watched === undefined) {
-        const body = getBody.call(response);
-        watched = body === null ? null : watch(body);
-      }
-      return watched;
-    },
-  });
-  target[DEFERRED] = true;
+  Object.setPrototypeOf(response, proto);
+  (response as Deferred)[STATE] = { finish, watch, size, watched: undefined };
   return true;
 }
 
