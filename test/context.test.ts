@@ -1,7 +1,7 @@
 // The active span across `await` in real workerd, with and without nodejs_compat, under 100
 // concurrent requests in one isolate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningWorker, startWorker } from './support/workerd.js';
+import { type RunningWorker, startWorker, WORKERD_RUNTIMES } from './support/workerd.js';
 
 const entry = new URL('./fixtures/context-worker.ts', import.meta.url).pathname;
 
@@ -30,18 +30,12 @@ async function concurrentRequests(worker: RunningWorker, count: number): Promise
   );
 }
 
-// Node compatibility is on by default from compatibility date 2026-08-04, so the Worker without
-// it uses the day before and no flags: no `process`, no `AsyncLocalStorage`.
-describe.each([
-  { name: 'nodejs_compat', flags: ['nodejs_compat'], date: undefined, asyncContext: true },
-  { name: 'no Node compatibility', flags: [], date: '2026-08-03', asyncContext: false },
-])('workerd with $name', ({ flags, date, asyncContext }) => {
+describe.each(WORKERD_RUNTIMES)('workerd with $name', (runtime) => {
   let worker: RunningWorker;
   beforeAll(async () => {
     worker = await startWorker({
       entry,
-      compatibilityFlags: flags,
-      ...(date === undefined ? {} : { compatibilityDate: date }),
+      ...runtime,
     });
   }, 60_000);
   afterAll(async () => {
@@ -51,7 +45,7 @@ describe.each([
   it('continues each caller’s trace and never mixes 100 concurrent requests', async () => {
     const reports = await concurrentRequests(worker, 100);
     reports.forEach((report, i) => {
-      expect(report.asyncContext).toBe(asyncContext);
+      expect(report.asyncContext).toBe(runtime.asyncContext);
       expect(report.request.traceId).toBe(traceIdFor(i));
       expect(report.activeBeforeAwait).toEqual(report.request);
       expect(report.explicitChildTrace).toBe(traceIdFor(i));
@@ -60,13 +54,13 @@ describe.each([
   });
 
   it(
-    asyncContext
+    runtime.asyncContext
       ? 'keeps the active span across await'
       : 'loses the implicit context after await, never to another request',
     async () => {
       const reports = await concurrentRequests(worker, 100);
       reports.forEach((report, i) => {
-        if (asyncContext) {
+        if (runtime.asyncContext) {
           expect(report.activeAfterAwait).toEqual(report.request);
           expect(report.implicitChildTrace).toBe(traceIdFor(i));
         } else {

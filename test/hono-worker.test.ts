@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attribute, receivedSpans } from './support/otlp-spans.js';
 import { startReceiver } from './support/receiver.js';
 import { startUpstream, type Upstream, writeSlowly } from './support/upstream.js';
-import { type RunningWorker, startWorker } from './support/workerd.js';
+import { type RunningWorker, startWorker, WORKERD_RUNTIMES } from './support/workerd.js';
 
 const entry = new URL('./fixtures/hono-worker.ts', import.meta.url).pathname;
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -50,16 +50,12 @@ async function resetReceiver(): Promise<void> {
   await fetch(`${receiver.url}/script`, { method: 'POST', body: '[]' });
 }
 
-describe.each([
-  { name: 'nodejs_compat', flags: ['nodejs_compat'], date: undefined, asyncContext: true },
-  { name: 'no Node compatibility', flags: [], date: '2026-08-03', asyncContext: false },
-])('a Hono Worker in workerd with $name', ({ flags, date, asyncContext }) => {
+describe.each(WORKERD_RUNTIMES)('a Hono Worker in workerd with $name', (runtime) => {
   let worker: RunningWorker;
   beforeAll(async () => {
     worker = await startWorker({
       entry,
-      compatibilityFlags: flags,
-      ...(date === undefined ? {} : { compatibilityDate: date }),
+      ...runtime,
       bindings: {
         UPSTREAM_URL: upstream.url,
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
@@ -116,7 +112,7 @@ describe.each([
     for (const { traceId, report } of reports) {
       expect(report.trace_id).toBe(traceId);
       expect(report.upstream.traceparent).toMatch(new RegExp(`^00-${traceId}-`));
-      expect(report.activeIsServer).toBe(asyncContext);
+      expect(report.activeIsServer).toBe(runtime.asyncContext);
     }
     // Every request's two spans were exported, each CLIENT span under its own SERVER span.
     await expect.poll(async () => (await received()).length, { timeout: 20_000 }).toBe(400);

@@ -6,7 +6,7 @@ import { OPENAI_CHAT_REQUEST, OPENAI_CHAT_STREAM } from '../packages/inference/s
 import { attribute, receivedSpans } from './support/otlp-spans.js';
 import { startReceiver } from './support/receiver.js';
 import { startUpstream, type Upstream, writeSlowly } from './support/upstream.js';
-import { type RunningWorker, startWorker } from './support/workerd.js';
+import { type RunningWorker, startWorker, WORKERD_RUNTIMES } from './support/workerd.js';
 
 const entry = new URL('./fixtures/inference-worker.ts', import.meta.url).pathname;
 
@@ -29,16 +29,12 @@ afterAll(async () => {
 
 const spans = () => receivedSpans(receiver.url);
 
-describe.each([
-  { name: 'nodejs_compat', flags: ['nodejs_compat'], date: undefined },
-  { name: 'no Node compatibility', flags: [], date: '2026-08-03' },
-])('streaming inference in workerd with $name', ({ flags, date }) => {
+describe.each(WORKERD_RUNTIMES)('streaming inference in workerd with $name', (runtime) => {
   let worker: RunningWorker;
   beforeAll(async () => {
     worker = await startWorker({
       entry,
-      compatibilityFlags: flags,
-      ...(date === undefined ? {} : { compatibilityDate: date }),
+      ...runtime,
       bindings: {
         INFERENCE_URL: upstream.url,
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,

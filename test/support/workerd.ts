@@ -15,6 +15,27 @@ export interface WorkerdOptions {
   bindings?: Record<string, string>;
 }
 
+/** A workerd configuration a Worker runs under, for tests that cover both. */
+export interface WorkerdRuntime {
+  readonly name: string;
+  readonly compatibilityFlags: string[];
+  readonly compatibilityDate?: string;
+  /** Whether `AsyncLocalStorage` exists there. */
+  readonly asyncContext: boolean;
+}
+
+// Node compatibility is on by default from compatibility date 2026-08-04, so the Worker without
+// it uses the day before and no flags: no `process`, no `AsyncLocalStorage`.
+export const WORKERD_RUNTIMES: readonly WorkerdRuntime[] = [
+  { name: 'nodejs_compat', compatibilityFlags: ['nodejs_compat'], asyncContext: true },
+  {
+    name: 'no Node compatibility',
+    compatibilityFlags: [],
+    compatibilityDate: '2026-08-03',
+    asyncContext: false,
+  },
+];
+
 export interface RunningWorker {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   dispose(): Promise<void>;

@@ -26,8 +26,6 @@ export interface SpanBodyOptions {
   readonly startTime: number;
   /** Whether the body is a stream to watch chunk by chunk. @default `isStreamingResponse` */
   readonly streaming?: boolean;
-  /** Called once the span has ended. */
-  readonly onEnd?: () => void;
 }
 
 /** The `error.type` of a thrown value: its name where it has a useful one. */
@@ -174,10 +172,9 @@ function defer(
  * A response without a body ends the span at once.
  */
 export function endSpanWithBody(span: Span, response: Response, options: SpanBodyOptions): Response {
-  const { now, startTime, onEnd } = options;
+  const { now, startTime } = options;
   if (response.body === null || response.status === 101) {
     span.end(now());
-    onEnd?.();
     return response;
   }
   let ended = false;
@@ -188,7 +185,6 @@ export function endSpanWithBody(span: Span, response: Response, options: SpanBod
     if (outcome.kind === 'cancelled') span.setAttribute(RESPONSE_CANCELLED, true);
     else if (outcome.kind === 'error') recordError(span, outcome.error);
     span.end(now());
-    onEnd?.();
   };
   // Times the first chunk and counts bytes for the span; one per stream watched.
   const spanWatcher = (): BodyWatcher<Uint8Array> => {

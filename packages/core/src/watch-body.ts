@@ -77,8 +77,13 @@ export function watchBody<T>(body: ReadableStream<T>, watcher: BodyWatcher<T>): 
         }
         const chunk = result.value;
         const at = index++;
+        // Per chunk: no closure, just a guarded call.
         for (const w of watchers) {
-          if (w.onChunk !== undefined) safely('onChunk', () => w.onChunk?.(chunk, at));
+          try {
+            w.onChunk?.(chunk, at);
+          } catch (error) {
+            diag.error("edgetrace: a body watcher's onChunk threw; ignored", error);
+          }
         }
         controller.enqueue(chunk);
       },

@@ -47,7 +47,7 @@ export function checkOptionNames(options: object, names: ReadonlySet<string>, wh
 }
 
 /** The HTTP client attributes known before the call: method, `url.full`, server address and port. */
-export function requestAttributes(url: URL, method: string): { name: string; attributes: Attributes } {
+export function clientAttributes(url: URL, method: string): { name: string; attributes: Attributes } {
   const { name, attributes } = methodAttributes(method);
   attributes['url.full'] = redactUrl(url);
   attributes['server.address'] = url.hostname;
@@ -74,7 +74,7 @@ export function instrumentFetch(
     const target = callTarget(input, init, normalizeMethod);
     if (target === undefined) return client.call(input, init); // fetch gives its own error
     const parent = client.parent();
-    const { name, attributes } = requestAttributes(target.url, target.method);
+    const { name, attributes } = clientAttributes(target.url, target.method);
     let headers: Headers | undefined;
     if (requestHeaders.length > 0) {
       headers = headersOf(target, init);

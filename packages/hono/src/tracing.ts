@@ -196,18 +196,19 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
   const isStreaming = options.isStreaming ?? isStreamingResponse;
   const clientAddress = options.clientAddress === true;
   const traceResponse = options.traceResponse === true;
-  let provider: EdgeTracerProvider | undefined;
-  let tracer: Tracer | undefined;
+  // Made on the first request, when the Worker's env is known; the tracer comes with it.
+  let made: { provider: EdgeTracerProvider; tracer: Tracer } | undefined;
   let coldStart = true;
   const executionContextOf = createExecutionContextProbe();
 
   return async function tracingMiddleware(c, next) {
     if (skipped(c)) return next();
     const waitUntil = executionContextOf(c);
-    if (provider === undefined || tracer === undefined) {
-      provider = createProvider(setup, c.env, waitUntil !== undefined);
-      tracer = provider.getTracer('@edgetrace/hono', VERSION);
+    if (made === undefined) {
+      const provider = createProvider(setup, c.env, waitUntil !== undefined);
+      made = { provider, tracer: provider.getTracer('@edgetrace/hono', VERSION) };
     }
+    const { provider, tracer } = made;
     const { now, propagator, contextManager } = provider;
     const request = c.req.raw;
     const parent = propagator.extract(ROOT_CONTEXT, request.headers, headersGetter);
@@ -223,7 +224,6 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
     c.set('traceContext', active);
     const ownIndex = c.req.routeIndex;
 
-    let ended: Promise<void> | undefined;
     try {
       await contextManager.with(active, next);
     } catch (error) {
@@ -231,7 +231,7 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
       recordError(span, error);
       span.setAttribute('http.response.status_code', 500);
       span.end(now());
-      flush(provider, waitUntil, undefined, span.spanContext().traceId);
+      flush(provider, waitUntil, span.spanContext().traceId);
       throw error;
     }
 
@@ -260,11 +260,7 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
       let sent = materializeBody(response);
       if (traceResponse) sent = withHeader(sent, 'traceresponse', formatTraceParent(span.spanContext()));
       if (span.isRecording() && isStreaming(sent)) {
-        let onEnd: () => void = () => undefined;
-        ended = new Promise<void>((resolve) => {
-          onEnd = resolve;
-        });
-        sent = endSpanWithBody(span, sent, { now, startTime, streaming: true, onEnd: () => onEnd() });
+        sent = endSpanWithBody(span, sent, { now, startTime, streaming: true });
       } else {
         span.end(now());
       }
@@ -278,7 +274,7 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
       span.end(now());
       diag.error('edgetrace: tracing() failed after the handler; the span is ended', error);
     }
-    flush(provider, waitUntil, ended, span.spanContext().traceId);
+    flush(provider, waitUntil, span.spanContext().traceId);
   };
 }
 
@@ -294,19 +290,16 @@ function withHeader(response: Response, name: string, value: string): Response {
   }
 }
 
-/** Exports after the response: in `waitUntil` on Workers; elsewhere the batch processor's timer does it. */
-function flush(
-  provider: EdgeTracerProvider,
-  waitUntil: WaitUntil | undefined,
-  ended: Promise<void> | undefined,
-  traceId: string,
-): void {
+/**
+ * Exports after the response: on Workers, `waitUntil` waits for this request's trace — until its
+ * last span ends (a streamed body included) and its export is done; elsewhere the batch
+ * processor's timer exports.
+ */
+function flush(provider: EdgeTracerProvider, waitUntil: WaitUntil | undefined, traceId: string): void {
   if (waitUntil === undefined) return;
-  // Only this request's trace: workerd does not resolve promises of another request's I/O.
-  const done =
-    ended === undefined ? provider.forceFlush(traceId) : ended.then(() => provider.forceFlush(traceId));
   try {
-    waitUntil.waitUntil(done);
+    // Only this request's trace: workerd does not resolve promises of another request's I/O.
+    waitUntil.waitUntil(provider.forceFlush(traceId));
   } catch {
     // A context that refuses waitUntil (the request already finished): the export still runs.
   }

@@ -9,10 +9,10 @@ import {
   type ClientOptions,
   callTarget,
   checkOptionNames,
+  clientAttributes,
   createClient,
   type Fetcher,
   instrumentFetch,
-  requestAttributes,
   withSpan,
 } from '@edgetrace/fetch';
 import { type Attributes, type Span, SpanKind } from '@opentelemetry/api';
@@ -160,7 +160,7 @@ export function instrumentInference(
 
     const summary = adapter.request(body ?? {}, target.url, capture !== undefined);
     const model = summary.model ?? options.model;
-    const { attributes } = requestAttributes(target.url, target.method);
+    const { attributes } = clientAttributes(target.url, target.method);
     const genAi: Attributes = {
       'gen_ai.operation.name': adapter.operation,
       'gen_ai.provider.name': options.provider ?? providerFor(target.url, adapter),

@@ -3,6 +3,7 @@
 // and `message_delta` (output). https://docs.anthropic.com/en/api/messages-streaming
 import {
   addFinishReason,
+  addOutput,
   type Generation,
   isObject,
   type Message,
@@ -58,8 +59,7 @@ export const anthropic: ProtocolAdapter = {
       generation.responseModel ??= str(data.message.model);
       readUsage(data.message.usage, generation);
     } else if (type === 'content_block_delta' && isObject(data.delta)) {
-      const text = str(data.delta.text);
-      if (capture && text !== undefined && text !== '') generation.output.push(text);
+      if (capture) addOutput(generation, data.delta.text);
     } else if (type === 'message_delta') {
       if (isObject(data.delta)) addFinishReason(generation, data.delta.stop_reason);
       readUsage(data.usage, generation);
@@ -82,10 +82,7 @@ export const anthropic: ProtocolAdapter = {
     generation.responseModel ??= str(body.model);
     addFinishReason(generation, body.stop_reason);
     readUsage(body.usage, generation);
-    if (capture) {
-      const text = textOf(body.content);
-      if (text !== '') generation.output.push(text);
-    }
+    if (capture) addOutput(generation, textOf(body.content));
     generation.complete = true;
   },
 };

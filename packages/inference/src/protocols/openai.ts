@@ -4,6 +4,7 @@
 // https://platform.openai.com/docs/api-reference/chat/streaming
 import {
   addFinishReason,
+  addOutput,
   type Generation,
   isObject,
   type JsonObject,
@@ -57,10 +58,7 @@ function createAdapter(chat: boolean): ProtocolAdapter {
     for (const choice of body.choices) {
       if (!isObject(choice)) continue;
       addFinishReason(generation, choice.finish_reason);
-      if (capture) {
-        const text = textIn(choice);
-        if (text !== undefined && text !== '') generation.output.push(text);
-      }
+      if (capture) addOutput(generation, textIn(choice));
     }
   };
   return {

@@ -3,6 +3,7 @@
 // token counts). https://huggingface.github.io/text-generation-inference/
 import {
   addFinishReason,
+  addOutput,
   type Generation,
   isObject,
   type JsonObject,
@@ -50,10 +51,8 @@ export const tgi: ProtocolAdapter = {
   },
   event(data, _name, generation, capture) {
     if (!isObject(data) || readError2(data, generation)) return;
-    if (capture && isObject(data.token) && data.token.special !== true) {
-      const text = str(data.token.text);
-      if (text !== undefined && text !== '') generation.output.push(text);
-    }
+    if (capture && isObject(data.token) && data.token.special !== true)
+      addOutput(generation, data.token.text);
     if (data.details !== undefined && data.details !== null) {
       readDetails(data.details, generation);
       generation.complete = true;
@@ -67,10 +66,7 @@ export const tgi: ProtocolAdapter = {
     const answer = Array.isArray(body) ? body[0] : body;
     if (!isObject(answer) || readError2(answer, generation)) return;
     readDetails(answer.details, generation);
-    if (capture) {
-      const text = str(answer.generated_text);
-      if (text !== undefined) generation.output.push(text);
-    }
+    if (capture) addOutput(generation, answer.generated_text);
     generation.complete = true;
   },
 };

@@ -3,6 +3,7 @@
 // `model_name`, `model_version` and `text_output`.
 // https://github.com/triton-inference-server/server/blob/main/docs/protocol/extension_generate.md
 import {
+  addOutput,
   type Generation,
   isObject,
   type JsonObject,
@@ -50,10 +51,7 @@ function readAnswer(body: JsonObject, generation: Generation, capture: boolean):
   if (outputTokens !== undefined) generation.outputTokens = (generation.outputTokens ?? 0) + outputTokens;
   const inputTokens = num(body.num_input_tokens);
   if (inputTokens !== undefined) generation.inputTokens = inputTokens;
-  if (capture) {
-    const text = str(body.text_output);
-    if (text !== undefined && text !== '') generation.output.push(text);
-  }
+  if (capture) addOutput(generation, body.text_output);
 }
 
 export const triton: ProtocolAdapter = {

@@ -124,6 +124,11 @@ export function textMessage(role: string, content: string): Message {
   return { role, parts: [{ type: 'text', content }] };
 }
 
+/** Appends generated text for content capture, when there is some. */
+export function addOutput(generation: Generation, text: unknown): void {
+  if (typeof text === 'string' && text !== '') generation.output.push(text);
+}
+
 /** Adds a finish reason once. */
 export function addFinishReason(generation: Generation, reason: unknown): void {
   if (typeof reason === 'string' && reason !== '' && !generation.finishReasons.includes(reason)) {

@@ -3,6 +3,7 @@
 // answer is `{"result": {"response", "usage"}, "success", "errors"}`.
 // https://developers.cloudflare.com/workers-ai/configuration/open-ai-compatibility/
 import {
+  addOutput,
   type Generation,
   isObject,
   type JsonObject,
@@ -36,10 +37,7 @@ function readResult(result: JsonObject, generation: Generation, capture: boolean
     if (input !== undefined) generation.inputTokens = input;
     if (output !== undefined) generation.outputTokens = output;
   }
-  if (capture) {
-    const text = str(result.response);
-    if (text !== undefined && text !== '') generation.output.push(text);
-  }
+  if (capture) addOutput(generation, result.response);
 }
 
 export const workersAi: ProtocolAdapter = {
