@@ -37,8 +37,10 @@ export function truncateValue(value: AttributeValue, limit: number): AttributeVa
 
 /** A bag of attributes under a count and value-length limit, counting what it drops. */
 export class AttributeBag {
-  // A null prototype: a `__proto__` key is an attribute like any other.
-  readonly values: Record<string, AttributeValue> = Object.create(null);
+  // A plain object, which V8 keeps in its fast (hidden class) form for up to a dozen or so keys
+  // and enumerates quickly when encoding; a null-prototype object would be a hash table from the
+  // start. A `__proto__` key is defined as an own property, so it is an attribute like any other.
+  readonly values: Record<string, AttributeValue> = {};
   dropped: number = 0;
   #count = 0;
   readonly #countLimit: number;
@@ -64,7 +66,15 @@ export class AttributeBag {
       return;
     }
     if (isNew) this.#count++;
-    this.values[key] = truncateValue(value, this.#lengthLimit);
+    const kept = truncateValue(value, this.#lengthLimit);
+    if (key === '__proto__') {
+      Object.defineProperty(this.values, key, {
+        value: kept,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else this.values[key] = kept;
   }
 
   setAll(attributes: Readonly<Record<string, unknown>> | undefined): void {

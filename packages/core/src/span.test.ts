@@ -1,4 +1,12 @@
-import { context, type Span, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import {
+  context,
+  type Span,
+  type SpanContext,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createMemoryExporter } from './memory-exporter.js';
 import { createTracerProvider, type TracerProviderOptions } from './provider.js';
@@ -158,6 +166,22 @@ describe('RecordingSpan', () => {
     expect(data(span).links).toEqual([
       { context: other, attributes: { why: 'batch' }, droppedAttributesCount: 0 },
       { context: other, attributes: {}, droppedAttributesCount: 0 },
+    ]);
+  });
+
+  it('ignores a link whose context has malformed ids, keeping one with zero ids', () => {
+    const { tracer } = setup();
+    const span = tracer.startSpan('s');
+    const zero = { traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 };
+    span.addLinks([
+      { context: { traceId: '"bad"', spanId: '00f067aa0ba902b7', traceFlags: 1 } },
+      { context: { traceId: '4BF92F3577B34DA6A3CE929D0E0E4736', spanId: '00f067aa0ba902b7', traceFlags: 1 } },
+      { context: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: 'é', traceFlags: 1 } },
+      { context: undefined as unknown as SpanContext },
+      { context: zero, attributes: { why: 'no context' } },
+    ]);
+    expect(data(span).links).toEqual([
+      { context: zero, attributes: { why: 'no context' }, droppedAttributesCount: 0 },
     ]);
   });
 

@@ -51,6 +51,20 @@ function isTimeInput(value: unknown): value is TimeInput {
   return typeof value === 'number' || value instanceof Date || Array.isArray(value);
 }
 
+// A link's ids are written into exports as they are: lowercase hex of the right length (all
+// zeros allowed, as the specification lets a link without a valid context carry attributes).
+const LINK_TRACE_ID = /^[0-9a-f]{32}$/;
+const LINK_SPAN_ID = /^[0-9a-f]{16}$/;
+
+function hasWellFormedIds(context: SpanContext | undefined): boolean {
+  return (
+    context !== null &&
+    typeof context === 'object' &&
+    LINK_TRACE_ID.test(context.traceId) &&
+    LINK_SPAN_ID.test(context.spanId)
+  );
+}
+
 export class RecordingSpan implements Span, SpanData {
   name: string;
   readonly kind: SpanKind;
@@ -149,6 +163,10 @@ export class RecordingSpan implements Span, SpanData {
 
   addLink(link: Link): this {
     if (!this.#writable('addLink') || link === null || typeof link !== 'object') return this;
+    if (!hasWellFormedIds(link.context)) {
+      diag.debug('edgetrace: ignoring a link whose context has malformed ids');
+      return this;
+    }
     const limits = this.#owner.limits;
     if (this.links.length >= limits.linkCountLimit) {
       this.droppedLinksCount++;

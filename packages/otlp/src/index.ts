@@ -19,4 +19,4 @@ export type {
   OtlpTraceRequest,
 } from './otlp-json.js';
 export { encodeTraces } from './otlp-json.js';
-export { encodeTracesText, toNanoString } from './otlp-json-text.js';
+export { encodeTracesBytes, encodeTracesText, toNanoString } from './otlp-json-text.js';

@@ -3,7 +3,7 @@
 // is dropped (and counted) if even that does not fit. Every step shrinks the input, so it ends.
 import { type SpanData, truncateValue } from '@edgetrace/core';
 import type { Attributes } from '@opentelemetry/api';
-import { encodeTracesText } from './otlp-json-text.js';
+import { encodeTracesBytes } from './otlp-json-text.js';
 
 /** The longest string value kept when a single span must be cut down to fit. */
 const CUT_TO = 1024;
@@ -49,19 +49,13 @@ export function cutDown(span: SpanData): SpanData {
   };
 }
 
-const encoder = new TextEncoder();
-
-function encode(spans: readonly SpanData[]): Uint8Array<ArrayBuffer> {
-  return encoder.encode(encodeTracesText(spans));
-}
-
 /** Encodes `spans` into one or more bodies of at most `maxBytes` each. */
 export function splitIntoBodies(spans: readonly SpanData[], maxBytes: number): Parts {
   const bodies: Uint8Array<ArrayBuffer>[] = [];
   let dropped = 0;
   const place = (part: readonly SpanData[]): void => {
     if (part.length === 0) return;
-    const body = encode(part);
+    const body = encodeTracesBytes(part);
     if (body.length <= maxBytes) {
       bodies.push(body);
       return;
@@ -73,7 +67,7 @@ export function splitIntoBodies(spans: readonly SpanData[], maxBytes: number): P
       return;
     }
     const [only] = part;
-    const smaller = only === undefined ? undefined : encode([cutDown(only)]);
+    const smaller = only === undefined ? undefined : encodeTracesBytes([cutDown(only)]);
     if (smaller !== undefined && smaller.length <= maxBytes) bodies.push(smaller);
     else dropped++;
   };
