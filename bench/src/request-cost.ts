@@ -1,6 +1,6 @@
 // Added cost per request of a traced Hono app — one plain route, one route with an outgoing
-// fetch — against bare Hono, the official OpenTelemetry SDK 3.x with @hono/otel, and
-// @microlabs/otel-cf-workers, in Node 24 and in workerd (Miniflare); with each Worker's bundle
+// fetch — against bare Hono, the official OpenTelemetry SDK 3.x with @hono/otel,
+// @microlabs/otel-cf-workers and @vercel/otel, in Node 24 and in workerd (Miniflare); with each Worker's bundle
 // size, cold start (Node) and heap growth over 50,000 requests (Node).
 // Run: pnpm --filter @edgetrace/bench request-cost
 import { spawnSync } from 'node:child_process';
@@ -20,6 +20,7 @@ const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 interface Variant {
   name: string;
+  /** The variant's module, relative to src/variants, without its extension. */
   file: string;
   node: boolean;
 }
@@ -29,6 +30,8 @@ const VARIANTS: Variant[] = [
   { name: 'edgetrace', file: 'edgetrace', node: true },
   { name: 'OpenTelemetry SDK 3.x + @hono/otel', file: 'official', node: true },
   { name: '@microlabs/otel-cf-workers', file: 'microlabs', node: false },
+  // In its own package (bench/vercel): it needs the OpenTelemetry SDK 2.x.
+  { name: '@vercel/otel + @hono/otel', file: '../../vercel/variant', node: true },
 ];
 
 const here = import.meta.dirname;
@@ -131,7 +134,7 @@ interface NodeResult {
 
 async function runNode(variant: Variant): Promise<{ timing: NodeResult; cold: Figure }> {
   const code = await bundle(NODE_RUNNER(variant.file), 'node', false);
-  const path = `${out}/node-${variant.file}.mjs`;
+  const path = `${out}/node-${variant.file.replace(/[./]+/g, '-')}.mjs`;
   writeFileSync(path, code);
   const run = (args: string[], flags: string[] = []): string => {
     const child = spawnSync(process.execPath, ['--expose-gc', ...flags, path, ...args], { encoding: 'utf8' });
@@ -277,6 +280,12 @@ if (ours !== undefined && official !== undefined) {
   if (ours.node !== undefined && bare.node !== undefined) {
     console.log(
       `- cold-start growth, Node: ${(ours.node.cold.median - bare.node.cold.median).toFixed(1)} ms (goal: at most 3 ms)`,
+    );
+    console.log(
+      `- heap growth after ${HEAP_REQUESTS.toLocaleString('en-US')} requests: ${(ours.node.heapGrowth / 1024).toFixed(0)} KB (goal: under 1 MB)`,
+    );
+    console.log(
+      `- allocated per /fetch request: ${(ours.node.alloc / 1024).toFixed(1)} KB (goal: at most 5 KB)`,
     );
   }
 }
