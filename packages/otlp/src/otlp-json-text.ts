@@ -409,9 +409,7 @@ export function encodeTracesBytes(spans: readonly SpanData[]): Uint8Array<ArrayB
   }
 }
 
-const decoder = new TextDecoder();
-
 /** Encodes spans as the JSON text of an OTLP `ExportTraceServiceRequest`. */
 export function encodeTracesText(spans: readonly SpanData[]): string {
-  return decoder.decode(encodeTracesBytes(spans));
+  return new TextDecoder().decode(encodeTracesBytes(spans));
 }
