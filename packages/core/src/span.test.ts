@@ -169,6 +169,15 @@ describe('RecordingSpan', () => {
     ]);
   });
 
+  it('starts an INTERNAL span for a kind that is not one of the five', () => {
+    const { tracer } = setup();
+    for (const kind of [99, -1, 1.5, 'client', null]) {
+      const span = tracer.startSpan('s', { kind: kind as unknown as SpanKind });
+      expect(data(span).kind).toBe(SpanKind.INTERNAL);
+    }
+    expect(data(tracer.startSpan('s', { kind: SpanKind.CONSUMER })).kind).toBe(SpanKind.CONSUMER);
+  });
+
   it('ignores a link whose context has malformed ids, keeping one with zero ids', () => {
     const { tracer } = setup();
     const span = tracer.startSpan('s');

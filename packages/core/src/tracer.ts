@@ -26,6 +26,11 @@ export interface TracerConfig extends SpanOwner {
 
 type ActiveFn = (span: Span) => unknown;
 
+/** One of the five span kinds; anything else (a typo, a string) starts an INTERNAL span. */
+function isSpanKind(kind: unknown): kind is SpanKind {
+  return kind === 0 || kind === 1 || kind === 2 || kind === 3 || kind === 4;
+}
+
 export class EdgeTracer implements Tracer {
   readonly #config: TracerConfig;
 
@@ -39,7 +44,7 @@ export class EdgeTracer implements Tracer {
     const candidate = trace.getSpanContext(parentContext);
     const parent = candidate !== undefined && isSpanContextValid(candidate) ? candidate : undefined;
     const traceId = parent?.traceId ?? config.ids.traceId();
-    const kind = options.kind ?? SpanKind.INTERNAL;
+    const kind = isSpanKind(options.kind) ? options.kind : SpanKind.INTERNAL;
     const links = options.links ?? [];
     const attributes = options.attributes ?? {};
     const result = config.sampler.shouldSample(parentContext, traceId, name, kind, attributes, links);
