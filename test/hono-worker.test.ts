@@ -32,10 +32,16 @@ beforeAll(async () => {
       return;
     }
     const traceparent = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : null;
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(
-      JSON.stringify({ traceparent, valid: traceparent !== null && TRACEPARENT.test(traceparent) }),
-    );
+    const body = JSON.stringify({
+      traceparent,
+      valid: traceparent !== null && TRACEPARENT.test(traceparent),
+    });
+    // /json answers with a length, as most APIs do; /check sends its JSON chunked.
+    response.writeHead(200, {
+      'content-type': 'application/json',
+      ...(request.path === '/json' ? { 'content-length': Buffer.byteLength(body) } : {}),
+    });
+    response.end(body);
   });
 });
 
@@ -49,6 +55,51 @@ const received = () => receivedSpans(receiver.url);
 async function resetReceiver(): Promise<void> {
   await fetch(`${receiver.url}/script`, { method: 'POST', body: '[]' });
 }
+
+describe.each(WORKERD_RUNTIMES)('a plain Worker in workerd with $name', (runtime) => {
+  let worker: RunningWorker;
+  beforeAll(async () => {
+    worker = await startWorker({
+      entry: new URL('./fixtures/plain-worker.ts', import.meta.url).pathname,
+      ...runtime,
+      bindings: {
+        UPSTREAM_URL: upstream.url,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_SERVICE_NAME: 'plain-worker',
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.dispose();
+  });
+
+  it('ends the CLIENT span of a fetched JSON answer returned as is, which the runtime sends unseen', async () => {
+    await resetReceiver();
+    const response = await worker.fetch('/proxy?path=/json');
+    const text = await response.text();
+    expect((JSON.parse(text) as ChainReport['upstream']).valid).toBe(true);
+    await expect.poll(async () => (await received()).length, { timeout: 10_000 }).toBe(2);
+    const spans = await received();
+    const server = spans.find((s) => s.kind === 2);
+    const client = spans.find((s) => s.kind === 3);
+    expect(server?.name).toBe('GET /proxy');
+    expect(client?.parentSpanId).toBe(server?.spanId);
+    expect(text).toContain(client?.spanId);
+    // workerd sends a body with a length natively, without JavaScript: the span says so.
+    expect(attribute(client, 'edgetrace.response.body_unobserved')).toBe(true);
+    expect(attribute(client, 'http.response.body.size')).toBeUndefined();
+  });
+
+  it('ends the CLIENT span of a chunked answer returned as is when the runtime has read it', async () => {
+    await resetReceiver();
+    const text = await (await worker.fetch('/proxy?path=/check')).text();
+    await expect.poll(async () => (await received()).length, { timeout: 10_000 }).toBe(2);
+    const client = (await received()).find((s) => s.kind === 3);
+    expect(text).toContain(client?.spanId);
+    expect(attribute(client, 'http.response.body.size')).toBe(String(text.length));
+    expect(attribute(client, 'edgetrace.response.body_unobserved')).toBeUndefined();
+  });
+});
 
 describe.each(WORKERD_RUNTIMES)('a Hono Worker in workerd with $name', (runtime) => {
   let worker: RunningWorker;
@@ -143,6 +194,22 @@ describe.each(WORKERD_RUNTIMES)('a Hono Worker in workerd with $name', (runtime)
     expect(attribute(client, 'edgetrace.response.cancelled')).toBe(true);
     expect(Number(attribute(server, 'edgetrace.response.time_to_first_byte'))).toBeGreaterThanOrEqual(0);
   });
+
+  it.each(['/json', '/check'])(
+    'exports the trace of a call whose answer (%s) is never read, its CLIENT span marked so',
+    async (path) => {
+      await resetReceiver();
+      expect(await (await worker.fetch(`/notify?path=${path}`, { method: 'POST' })).text()).toBe('sent');
+      await expect.poll(async () => (await received()).length, { timeout: 10_000 }).toBe(2);
+      const spans = await received();
+      const server = spans.find((s) => s.kind === 2);
+      const client = spans.find((s) => s.kind === 3);
+      expect(server?.name).toBe('POST /notify');
+      expect(client?.parentSpanId).toBe(server?.spanId);
+      expect(attribute(client, 'edgetrace.response.body_unobserved')).toBe(true);
+      expect(attribute(client, 'http.response.status_code')).toBe('200');
+    },
+  );
 
   it('does not trace skipped routes', async () => {
     await resetReceiver();

@@ -47,6 +47,7 @@ export {
 export { createSimpleProcessor } from './simple-processor.js';
 export type { SpanBodyOptions } from './span-body.js';
 export {
+  BODY_UNOBSERVED,
   endSpanWithBody,
   errorType,
   isBodyDeferred,

@@ -8,6 +8,7 @@
 // (a Worker returning the fetched response as is) bypasses both; `materializeBody` turns such a
 // response into a watched one first (the Hono middleware does this for `c.res`).
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
+import { clearBodyPending, markBodyPending } from './pending-body.js';
 import { isStreamingResponse } from './streaming.js';
 import type { Clock } from './time.js';
 import { addBodyWatcher, type BodyOutcome, type BodyWatcher, watchBody } from './watch-body.js';
@@ -18,6 +19,11 @@ export const TIME_TO_FIRST_BYTE = 'edgetrace.response.time_to_first_byte';
 export const TIME_TO_FIRST_CHUNK = 'edgetrace.response.time_to_first_chunk';
 /** `true` when the body's consumer cancelled it — a client disconnect, not an error. */
 export const RESPONSE_CANCELLED = 'edgetrace.response.cancelled';
+/**
+ * `true` when the span ended without seeing its body: nothing had read it in JavaScript when the
+ * rest of the trace was done (a body returned as is from a plain Worker, or never read).
+ */
+export const BODY_UNOBSERVED = 'edgetrace.response.body_unobserved';
 
 export interface SpanBodyOptions {
   /** The clock the span is timed with. */
@@ -26,6 +32,13 @@ export interface SpanBodyOptions {
   readonly startTime: number;
   /** Whether the body is a stream to watch chunk by chunk. @default `isStreamingResponse` */
   readonly streaming?: boolean;
+  /**
+   * Whether the span may end without its body when nothing has started reading the body by the
+   * time the rest of its trace is done and a flush waits for it (marked `BODY_UNOBSERVED`): a
+   * fetched answer never read must not hold its trace back. `false` for a response being
+   * served, which the runtime always reads. @default true
+   */
+  readonly endUnread?: boolean;
 }
 
 /** The `error.type` of a thrown value: its name where it has a useful one. */
@@ -71,6 +84,8 @@ type Finish = (outcome: BodyOutcome, bytes: number | undefined) => void;
 /** What a deferred response carries for its readers, under one symbol. */
 interface DeferredState {
   readonly finish: Finish;
+  /** Called when a reader or `.body` is first used: the body is being read now. */
+  readonly observed: () => void;
   readonly watch: (body: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
   readonly size: number | undefined;
   watched: ReadableStream<Uint8Array> | null | undefined;
@@ -108,6 +123,7 @@ function deferredPrototype(base: object): object | null {
       const state = this[STATE];
       const reading = read.call(this) as Promise<unknown>;
       if (state === undefined) return reading;
+      state.observed();
       return reading.then(
         (value) => {
           state.finish({ kind: 'complete' }, state.size);
@@ -126,6 +142,7 @@ function deferredPrototype(base: object): object | null {
       const state = this[STATE];
       if (state === undefined) return getBody.call(this);
       if (state.watched === undefined) {
+        state.observed();
         const body = getBody.call(this);
         state.watched = body === null ? null : state.watch(body);
       }
@@ -156,13 +173,14 @@ function defer(
   response: Response,
   finish: Finish,
   watch: (body: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>,
+  observed: () => void,
 ): boolean {
   const proto = deferredPrototype(Object.getPrototypeOf(response) as object);
   if (proto === null) return false;
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   const size = Number.isInteger(declared) ? declared : undefined;
   Object.setPrototypeOf(response, proto);
-  (response as Deferred)[STATE] = { finish, watch, size, watched: undefined };
+  (response as Deferred)[STATE] = { finish, observed, watch, size, watched: undefined };
   return true;
 }
 
@@ -181,6 +199,7 @@ export function endSpanWithBody(span: Span, response: Response, options: SpanBod
   const finish: Finish = (outcome, bytes) => {
     if (ended) return;
     ended = true;
+    clearBodyPending(span);
     if (bytes !== undefined) span.setAttribute('http.response.body.size', bytes);
     if (outcome.kind === 'cancelled') span.setAttribute(RESPONSE_CANCELLED, true);
     else if (outcome.kind === 'error') recordError(span, outcome.error);
@@ -190,6 +209,7 @@ export function endSpanWithBody(span: Span, response: Response, options: SpanBod
   const spanWatcher = (): BodyWatcher<Uint8Array> => {
     let bytes = 0;
     return {
+      onPull: () => clearBodyPending(span),
       onChunk(chunk, index) {
         if (index === 0) span.setAttribute(TIME_TO_FIRST_CHUNK, (now() - startTime) / 1000);
         bytes += chunk.byteLength;
@@ -199,8 +219,17 @@ export function endSpanWithBody(span: Span, response: Response, options: SpanBod
   };
   const watch = (body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> =>
     watchBody(body, spanWatcher());
+  // Until a reader, `.body` or a pull shows someone reading, the span may end with its trace.
+  if (options.endUnread !== false) {
+    markBodyPending(span, () => {
+      if (ended) return;
+      ended = true;
+      span.setAttribute(BODY_UNOBSERVED, true);
+      span.end(now());
+    });
+  }
   const streaming = options.streaming ?? isStreamingResponse(response);
-  if (!streaming && defer(response, finish, watch)) return response;
+  if (!streaming && defer(response, finish, watch, () => clearBodyPending(span))) return response;
   const body = response.body;
   if (body === null) return response;
   // A body we already watch (a proxied upstream stream): join it rather than wrap it again.

@@ -2,6 +2,7 @@ import { context, DiagLogLevel, diag, SpanStatusCode, trace } from '@opentelemet
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryExporter } from './memory-exporter.js';
 import { createTracerProvider, type TracerProviderOptions } from './provider.js';
+import { BODY_UNOBSERVED, endSpanWithBody } from './span-body.js';
 import type { ExportResult, SpanData, SpanExporter } from './types.js';
 
 function setup(options: TracerProviderOptions = {}) {
@@ -78,6 +79,74 @@ describe('createTraceBufferProcessor', () => {
     // Another trace still open does not hold it, and an unknown trace settles at once.
     await provider.forceFlush('0123456789abcdef0123456789abcdef');
     other.end();
+  });
+
+  it('ends a span whose body nobody reads once the rest of its trace is done and a flush waits', async () => {
+    const { tracer, exporter, child, provider, advance } = setup();
+    const server = tracer.startSpan('server');
+    const client = child('client', server);
+    const now = () => Date.now();
+    // A fetched JSON answer returned as is, or never read: its span waits on readers.
+    endSpanWithBody(client, Response.json({ ok: true }), { now, startTime: now() });
+    server.end();
+    advance(5);
+    await provider.forceFlush(server.spanContext().traceId);
+    const spans = exporter.getFinishedSpans();
+    expect(names(spans)).toEqual(['server', 'client']);
+    expect(spans[1]?.attributes[BODY_UNOBSERVED]).toBe(true);
+  });
+
+  it('ends unread bodies only after the streamed parent and the bodies being read have ended', async () => {
+    const { tracer, exporter, child, provider } = setup();
+    const server = tracer.startSpan('server');
+    const read = child('read', server);
+    const unread = child('unread', server);
+    const now = () => Date.now();
+    let push: ((chunk: string) => void) | undefined;
+    let close: (() => void) | undefined;
+    const slow = new ReadableStream<string>({
+      start(controller) {
+        push = (chunk) => controller.enqueue(chunk);
+        close = () => controller.close();
+      },
+    }).pipeThrough(new TextEncoderStream());
+    const response = endSpanWithBody(read, new Response(slow), { now, startTime: now() });
+    endSpanWithBody(unread, Response.json({}), { now, startTime: now() });
+    const text = response.text(); // reading has begun: this span is waited for
+    const flushed = provider.forceFlush(server.spanContext().traceId);
+    push?.('{"a"');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The server span (a stream, say) is still open, and so is the body being read.
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(unread.isRecording()).toBe(true);
+    server.end();
+    expect(unread.isRecording()).toBe(true);
+    push?.(':1}');
+    close?.();
+    await expect(text).resolves.toBe('{"a":1}');
+    await flushed;
+    const spans = exporter.getFinishedSpans();
+    expect(names(spans)).toEqual(['server', 'read', 'unread']);
+    expect(spans.find((s) => s.name === 'read')?.attributes[BODY_UNOBSERVED]).toBeUndefined();
+    expect(spans.find((s) => s.name === 'unread')?.attributes[BODY_UNOBSERVED]).toBe(true);
+  });
+
+  it('leaves an unread body alone while no flush waits, and ends it when its trace expires', async () => {
+    const { tracer, exporter, child, provider, advance } = setup();
+    const server = tracer.startSpan('server');
+    const client = child('client', server);
+    const now = () => Date.now();
+    endSpanWithBody(client, Response.json({}), { now, startTime: now() });
+    server.end();
+    await provider.forceFlush();
+    expect(client.isRecording()).toBe(true);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    advance(300_001);
+    tracer.startSpan('next'); // a new trace sweeps expired ones
+    await provider.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    expect(names(spans)).toEqual(['server', 'client']);
+    expect(spans[1]?.attributes[BODY_UNOBSERVED]).toBe(true);
   });
 
   it('keeps concurrent traces apart', async () => {

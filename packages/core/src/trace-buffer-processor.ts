@@ -4,6 +4,7 @@
 import type { Context } from '@opentelemetry/api';
 import { createDropCounter, type DropCounter } from './drop-counter.js';
 import { callExporter, createSends } from './exporting.js';
+import { endPendingBody, isBodyPending } from './pending-body.js';
 import { isSampled, keepTrace, type TailPolicy } from './tail-policy.js';
 import type { Clock } from './time.js';
 import type { SpanData, SpanExporter, SpanProcessor } from './types.js';
@@ -40,8 +41,15 @@ interface Entry {
   readonly started: number;
   readonly spans: SpanData[];
   open: number;
+  /** The spans started, up to the per-trace limit: where spans waiting on unread bodies are found. */
+  readonly opened: SpanData[];
   /** `forceFlush(traceId)` calls waiting for the trace's last span to end. */
   waiting?: (() => void)[];
+  /**
+   * Set a macrotask after the first such flush: from then on, spans waiting only for bodies
+   * nobody reads are ended. The delay lets a runtime start reading a response just returned.
+   */
+  settling?: boolean;
 }
 
 export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBufferProcessor {
@@ -61,14 +69,38 @@ export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBu
     for (const resume of entry.waiting ?? []) resume();
   }
 
+  /** Ends the trace's spans that wait only for a body nobody reads (which may finish it). */
+  function endPendingBodies(entry: Entry): void {
+    for (const span of entry.opened) if (!span.ended) endPendingBody(span);
+  }
+
+  /** Whether every span still open waits only for an unread body. */
+  function onlyBodiesOpen(entry: Entry): boolean {
+    let pending = 0;
+    for (const span of entry.opened) if (!span.ended && isBodyPending(span)) pending++;
+    return pending > 0 && pending === entry.open;
+  }
+
+  /** Once a flush waits for a trace whose open spans are all unread bodies, ends them. */
+  function settleBodies(entry: Entry): void {
+    if (entry.settling === true && onlyBodiesOpen(entry)) endPendingBodies(entry);
+  }
+
   function evictExpired(): void {
     const time = now();
     for (const [traceId, entry] of traces) {
       // Map order is insertion order: the first entry that is young enough ends the sweep.
       if (time - entry.started < maxTraceAgeMs) return;
-      drops.drop('span never ended', entry.open);
-      finish(traceId, entry);
+      expire(traceId, entry);
     }
+  }
+
+  /** Exports what ended: unread bodies end first; spans still open are counted as dropped. */
+  function expire(traceId: string, entry: Entry): void {
+    endPendingBodies(entry);
+    if (traces.get(traceId) !== entry) return;
+    drops.drop('span never ended', entry.open);
+    finish(traceId, entry);
   }
 
   return {
@@ -86,10 +118,11 @@ export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBu
       if (entry === undefined) {
         evictExpired();
         if (traces.size >= maxTraces) return; // counted when the span ends without an entry
-        entry = { started: now(), spans: [], open: 0 };
+        entry = { started: now(), spans: [], open: 0, opened: [] };
         traces.set(traceId, entry);
       }
       entry.open++;
+      if (entry.opened.length < maxSpansPerTrace) entry.opened.push(span);
     },
 
     onEnd(span: SpanData): void {
@@ -107,18 +140,28 @@ export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBu
       else drops.drop('too many spans in one trace');
       entry.open--;
       if (entry.open <= 0) finish(traceId, entry);
+      else settleBodies(entry);
     },
 
     async forceFlush(traceId?: string): Promise<void> {
       evictExpired();
       // A trace with spans still open (a body still being read) is waited for: on Workers the
       // request's waitUntil must outlive them, or the runtime cancels their I/O.
+      // Spans that wait only for bodies nobody reads are ended rather than waited for.
       const open = traceId === undefined ? undefined : traces.get(traceId);
       if (open !== undefined) {
-        await new Promise<void>((resume) => {
+        const waited = new Promise<void>((resume) => {
           open.waiting ??= [];
           open.waiting.push(resume);
         });
+        if (open.settling === undefined) {
+          open.settling = false;
+          setTimeout(() => {
+            open.settling = true;
+            settleBodies(open);
+          }, 0);
+        }
+        await waited;
       }
       await sends.settled(traceId);
       if (traceId === undefined) await callExporter(exporter, 'forceFlush');
@@ -127,10 +170,7 @@ export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBu
     async shutdown(): Promise<void> {
       if (stopped) return;
       // Whatever is still open will not end in time to be exported; send what has ended.
-      for (const [traceId, entry] of traces) {
-        drops.drop('span never ended', entry.open);
-        finish(traceId, entry);
-      }
+      for (const [traceId, entry] of traces) expire(traceId, entry);
       stopped = true;
       await this.forceFlush();
       await callExporter(exporter, 'shutdown');

@@ -12,6 +12,8 @@ export type BodyOutcome =
   | { readonly kind: 'error'; readonly error: unknown };
 
 export interface BodyWatcher<T> {
+  /** Called once, when the consumer first asks for a chunk: the body is being read. */
+  onPull?(): void;
   /** Called with each chunk before it is passed on. Must not throw (a throw is logged and ignored). */
   onChunk?(chunk: T, index: number): void;
   /** Called once, when the body completes, errors or is cancelled. */
@@ -54,6 +56,7 @@ export function watchBody<T>(body: ReadableStream<T>, watcher: BodyWatcher<T>): 
   const reader = body.getReader();
   const watchers: BodyWatcher<T>[] = [watcher];
   let index = 0;
+  let pulled = false;
   const end = (outcome: BodyOutcome): void => {
     if (watchers.length === 0) return;
     const ending = watchers.splice(0);
@@ -62,6 +65,10 @@ export function watchBody<T>(body: ReadableStream<T>, watcher: BodyWatcher<T>): 
   const stream = new ReadableStream<T>(
     {
       async pull(controller): Promise<void> {
+        if (!pulled) {
+          pulled = true;
+          for (const w of watchers) safely('onPull', () => w.onPull?.());
+        }
         let result: ReadableStreamReadResult<T>;
         try {
           result = await reader.read();

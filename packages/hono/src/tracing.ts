@@ -260,7 +260,7 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
       let sent = materializeBody(response);
       if (traceResponse) sent = withHeader(sent, 'traceresponse', formatTraceParent(span.spanContext()));
       if (span.isRecording() && isStreaming(sent)) {
-        sent = endSpanWithBody(span, sent, { now, startTime, streaming: true });
+        sent = endSpanWithBody(span, sent, { now, startTime, streaming: true, endUnread: false });
       } else {
         span.end(now());
       }
