@@ -1,36 +1,30 @@
-// Spans that wait only for a body nobody has started to read: a fetched response returned as is
-// from a plain Worker (the runtime streams it natively, unseen) or a body never read at all. The
-// span-body code marks such a span with how to end it; the per-trace buffer ends it once the rest
-// of its trace is done and a flush is waiting, or when the trace expires, so that neither the
-// span nor the trace around it is lost.
-const PENDING = Symbol.for('edgetrace.pendingBody');
+// Spans that wait only for a body nobody has started to read: a fetched answer never read, or a
+// fetched response a plain Worker returns as is (workerd sends a body with a length natively,
+// unseen). The span-body code registers how to end such a span; the per-trace buffer ends it
+// once the rest of its trace is done and a flush is waiting, or when the trace expires, so that
+// neither the span nor the trace around it is lost. Weakly held: a span that is gone is forgotten.
+const pending = new WeakMap<object, () => void>();
 
-type Marked = { [PENDING]?: (() => void) | undefined };
-
-/** Marks `span` as waiting only for an unread body; `end` ends it without the body. */
+/** Registers `span` as waiting only for an unread body; `end` ends it without the body. */
 export function markBodyPending(span: object, end: () => void): void {
-  try {
-    (span as Marked)[PENDING] = end;
-  } catch {
-    // A frozen span object: it simply waits for its body, as before.
-  }
+  pending.set(span, end);
 }
 
-/** Clears the mark: someone reads the body now, and its end will end the span. */
+/** Forgets the span: someone reads the body now, and its end will end the span. */
 export function clearBodyPending(span: object): void {
-  if ((span as Marked)[PENDING] !== undefined) (span as Marked)[PENDING] = undefined;
+  pending.delete(span);
 }
 
 /** Whether `span` waits only for a body nobody reads. */
 export function isBodyPending(span: object): boolean {
-  return (span as Marked)[PENDING] !== undefined;
+  return pending.has(span);
 }
 
-/** Ends `span` without its body if it is marked; returns whether it was. */
+/** Ends `span` without its body if it is registered; returns whether it was. */
 export function endPendingBody(span: object): boolean {
-  const end = (span as Marked)[PENDING];
+  const end = pending.get(span);
   if (end === undefined) return false;
-  (span as Marked)[PENDING] = undefined;
+  pending.delete(span);
   end();
   return true;
 }
