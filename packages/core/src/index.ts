@@ -33,6 +33,7 @@ export { createIdGenerator, isValidSpanId, isValidTraceId } from './ids.js';
 export type { MemoryExporter } from './memory-exporter.js';
 export { createMemoryExporter } from './memory-exporter.js';
 export { createMultiProcessor } from './multi-processor.js';
+export { clearBodyPending, markBodyPending } from './pending-body.js';
 export type { EdgeTracerProvider, TracerProviderOptions } from './provider.js';
 export { checkTracerProviderOptions, createTracerProvider } from './provider.js';
 export type { ParentBasedOptions, SamplerName } from './samplers.js';

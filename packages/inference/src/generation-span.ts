@@ -1,7 +1,13 @@
 // Turns what a generation said — events as they stream, or a whole answer — into attributes of
 // its span, and ends the span once: at the stream's end, on an error, on a cancel, or when the
 // upstream goes silent for too long.
-import { type Clock, RESPONSE_CANCELLED, recordError } from '@edgetrace/core';
+import {
+  BODY_UNOBSERVED,
+  type Clock,
+  clearBodyPending,
+  RESPONSE_CANCELLED,
+  recordError,
+} from '@edgetrace/core';
 import { type Attributes, diag, type Span, SpanStatusCode } from '@opentelemetry/api';
 import { type ContentCapture, messagesAttribute } from './content.js';
 import type { Generation, ProtocolAdapter } from './protocols/types.js';
@@ -39,7 +45,9 @@ export type GenerationEnd =
   | { kind: 'cancelled' }
   | { kind: 'error'; error: unknown }
   | { kind: 'http'; status: number }
-  | { kind: 'idle' };
+  | { kind: 'idle' }
+  /** Nobody had started reading the stream when the rest of its trace was done. */
+  | { kind: 'unobserved' };
 
 // Adapters whose streams always end with a marker ([DONE], message_stop, the final details).
 const END_MARKED = new Set(['openai.chat', 'openai.completions', 'anthropic', 'tgi', 'workers-ai']);
@@ -148,11 +156,14 @@ export function createGenerationSpan(options: GenerationSpanOptions): Generation
   function end(how: GenerationEnd): void {
     if (ended) return;
     ended = true;
+    clearBodyPending(span);
     if (idleTimer !== undefined) clearTimeout(idleTimer);
     try {
       span.setAttributes(finishAttributes());
       if (how.kind === 'cancelled') {
         span.setAttribute(RESPONSE_CANCELLED, true);
+      } else if (how.kind === 'unobserved') {
+        span.setAttribute(BODY_UNOBSERVED, true);
       } else if (how.kind === 'error') {
         recordError(span, how.error);
       } else if (how.kind === 'http') {

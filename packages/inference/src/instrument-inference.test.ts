@@ -502,3 +502,53 @@ describe('instrumentInference: hooks, SDKs and plain calls', () => {
     expect(() => instrumentInference(fetch, { stream: true } as never)).toThrow(/unknown option "stream"/);
   });
 });
+
+describe('a stream nobody reads', () => {
+  it('ends its generation span with the rest of the trace once a flush waits, marked unobserved', async () => {
+    const memory = createMemoryExporter();
+    const edge = createTracerProvider({ exporter: memory, serviceName: 'edge', asyncLocalStorage: false });
+    script = { events: OPENAI_CHAT_STREAM };
+    const server = edge.getTracer('t').startSpan('POST /chat', { kind: SpanKind.SERVER });
+    const infer = instrumentInference(fetch, {
+      tracerProvider: edge,
+      context: trace.setSpan(context.active(), server),
+      propagateTo: true,
+    });
+    const response = await infer(`${upstream.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify(OPENAI_CHAT_REQUEST),
+    });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    server.end();
+    await edge.forceFlush(server.spanContext().traceId);
+    const spans = memory.getFinishedSpans();
+    const generation = spans.find((s) => s.kind === SpanKind.CLIENT);
+    expect(spans.map((s) => s.name).sort()).toEqual(['POST /chat', generation?.name].sort());
+    expect(generation?.attributes['edgetrace.response.body_unobserved']).toBe(true);
+    expect(generation?.status.code).toBe(SpanStatusCode.UNSET);
+    await response.body?.cancel();
+  });
+
+  it('is waited for once someone reads it', async () => {
+    const memory = createMemoryExporter();
+    const edge = createTracerProvider({ exporter: memory, serviceName: 'edge', asyncLocalStorage: false });
+    script = { events: OPENAI_CHAT_STREAM };
+    const server = edge.getTracer('t').startSpan('POST /chat', { kind: SpanKind.SERVER });
+    const infer = instrumentInference(fetch, {
+      tracerProvider: edge,
+      context: trace.setSpan(context.active(), server),
+      propagateTo: true,
+    });
+    const response = await infer(`${upstream.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify(OPENAI_CHAT_REQUEST),
+    });
+    const text = response.text();
+    server.end();
+    await edge.forceFlush(server.spanContext().traceId);
+    expect(await text).toContain('[DONE]');
+    const generation = memory.getFinishedSpans().find((s) => s.kind === SpanKind.CLIENT);
+    expect(generation?.attributes['edgetrace.response.body_unobserved']).toBeUndefined();
+    expect(generation?.attributes['gen_ai.response.finish_reasons']).toEqual(['stop']);
+  });
+});

@@ -3,7 +3,15 @@
 // and — as a streamed answer passes through untouched — time to first chunk, chunk timing,
 // usage and finish reasons; it ends once, when the stream ends, fails or is cancelled.
 // https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/
-import { ConfigError, normalizeMethod, TIME_TO_FIRST_BYTE, watchBody, withBody } from '@edgetrace/core';
+import {
+  ConfigError,
+  clearBodyPending,
+  markBodyPending,
+  normalizeMethod,
+  TIME_TO_FIRST_BYTE,
+  watchBody,
+  withBody,
+} from '@edgetrace/core';
 import {
   CLIENT_OPTION_NAMES,
   type ClientOptions,
@@ -243,7 +251,10 @@ export function instrumentInference(
         onOversized: () => generation.oversized(),
       });
       generation.watchIdle();
+      // A stream nobody starts to read must not hold its trace back (see markBodyPending).
+      markBodyPending(span, () => generation.end({ kind: 'unobserved' }));
       const watched = watchBody(upstream, {
+        onPull: () => clearBodyPending(span),
         onChunk: (chunk) => parse(chunk),
         onEnd: (outcome) =>
           generation.end(
