@@ -504,7 +504,8 @@ describe('instrumentInference: hooks, SDKs and plain calls', () => {
 });
 
 describe('a stream nobody reads', () => {
-  it('ends its generation span with the rest of the trace once a flush waits, marked unobserved', async () => {
+  /** A streamed chat under an edge SERVER span, on a provider with the per-trace buffer. */
+  async function streamedChat() {
     const memory = createMemoryExporter();
     const edge = createTracerProvider({ exporter: memory, serviceName: 'edge', asyncLocalStorage: false });
     script = { events: OPENAI_CHAT_STREAM };
@@ -518,10 +519,19 @@ describe('a stream nobody reads', () => {
       method: 'POST',
       body: JSON.stringify(OPENAI_CHAT_REQUEST),
     });
+    /** Ends the server span and waits for the trace's export, as `tracing()` does. */
+    const finish = async (): Promise<SpanData[]> => {
+      server.end();
+      await edge.forceFlush(server.spanContext().traceId);
+      return memory.getFinishedSpans();
+    };
+    return { response, finish };
+  }
+
+  it('ends its generation span with the rest of the trace once a flush waits, marked unobserved', async () => {
+    const { response, finish } = await streamedChat();
     expect(response.headers.get('content-type')).toBe('text/event-stream');
-    server.end();
-    await edge.forceFlush(server.spanContext().traceId);
-    const spans = memory.getFinishedSpans();
+    const spans = await finish();
     const generation = spans.find((s) => s.kind === SpanKind.CLIENT);
     expect(spans.map((s) => s.name).sort()).toEqual(['POST /chat', generation?.name].sort());
     expect(generation?.attributes['edgetrace.response.body_unobserved']).toBe(true);
@@ -530,24 +540,11 @@ describe('a stream nobody reads', () => {
   });
 
   it('is waited for once someone reads it', async () => {
-    const memory = createMemoryExporter();
-    const edge = createTracerProvider({ exporter: memory, serviceName: 'edge', asyncLocalStorage: false });
-    script = { events: OPENAI_CHAT_STREAM };
-    const server = edge.getTracer('t').startSpan('POST /chat', { kind: SpanKind.SERVER });
-    const infer = instrumentInference(fetch, {
-      tracerProvider: edge,
-      context: trace.setSpan(context.active(), server),
-      propagateTo: true,
-    });
-    const response = await infer(`${upstream.url}/v1/chat/completions`, {
-      method: 'POST',
-      body: JSON.stringify(OPENAI_CHAT_REQUEST),
-    });
+    const { response, finish } = await streamedChat();
     const text = response.text();
-    server.end();
-    await edge.forceFlush(server.spanContext().traceId);
+    const spans = await finish();
     expect(await text).toContain('[DONE]');
-    const generation = memory.getFinishedSpans().find((s) => s.kind === SpanKind.CLIENT);
+    const generation = spans.find((s) => s.kind === SpanKind.CLIENT);
     expect(generation?.attributes['edgetrace.response.body_unobserved']).toBeUndefined();
     expect(generation?.attributes['gen_ai.response.finish_reasons']).toEqual(['stop']);
   });
