@@ -6,7 +6,8 @@
 // the span ends when one of the response's own readers (`json()`, `text()`, ...) settles, and a
 // JS stream is made only if someone asks for `.body`. A runtime that takes the body natively
 // (a Worker returning the fetched response as is) bypasses both; `materializeBody` turns such a
-// response into a watched one first (the Hono middleware does this for `c.res`).
+// response into a watched one first (the Hono middleware does this for `c.res`). A body nobody
+// starts to read at all ends its span with the rest of the trace (pending-body.ts).
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { clearBodyPending, markBodyPending } from './pending-body.js';
 import { isStreamingResponse } from './streaming.js';
