@@ -1,7 +1,7 @@
 // The active span across `await` in real workerd, with and without nodejs_compat, under 100
 // concurrent requests in one isolate.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningWorker, startWorker, WORKERD_RUNTIMES } from './support/workerd.js';
+import { describe, expect, it } from 'vitest';
+import { type RunningWorker, useWorker, WORKERD_RUNTIMES } from './support/workerd.js';
 
 const entry = new URL('./fixtures/context-worker.ts', import.meta.url).pathname;
 
@@ -31,16 +31,7 @@ async function concurrentRequests(worker: RunningWorker, count: number): Promise
 }
 
 describe.each(WORKERD_RUNTIMES)('workerd with $name', (runtime) => {
-  let worker: RunningWorker;
-  beforeAll(async () => {
-    worker = await startWorker({
-      entry,
-      ...runtime,
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await worker?.dispose();
-  });
+  const worker = useWorker(() => ({ entry, ...runtime }));
 
   it('continues each caller’s trace and never mixes 100 concurrent requests', async () => {
     const reports = await concurrentRequests(worker, 100);

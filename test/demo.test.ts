@@ -5,13 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEventStream } from '@edgetrace/inference';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MockServer, startMockInference } from '../apps/mock-inference/src/server.js';
+import { describe, expect, it } from 'vitest';
 import type { ViewerSpan } from '../apps/viewer/src/decode.js';
-import { startViewer, type Viewer } from '../apps/viewer/src/server.js';
-import { type RunningWorker, startWorker } from './support/workerd.js';
+import { DEMO_WORKER_ENTRY, useDemoStack } from './support/demo-stack.js';
+import { startWorker } from './support/workerd.js';
 
-const entry = new URL('../apps/demo-worker/src/index.ts', import.meta.url).pathname;
 const FAST = { 'x-mock-queue-ms': '2', 'x-mock-prefill-ms': '5', 'x-mock-token-ms': '3' };
 const CHAT = {
   model: 'llama-3.1-8b-instruct',
@@ -21,28 +19,8 @@ const CHAT = {
   messages: [{ role: 'user', content: 'Tell me about the fox' }],
 };
 
-let viewer: Viewer;
-let mock: MockServer;
-let worker: RunningWorker;
-
-beforeAll(async () => {
-  viewer = await startViewer({ port: 0, print: false, settleMs: 10 });
-  mock = await startMockInference({ port: 0, otlpEndpoint: `${viewer.url}/v1/traces` });
-  worker = await startWorker({
-    entry,
-    compatibilityFlags: ['nodejs_compat'],
-    bindings: {
-      INFERENCE_URL: mock.url,
-      OTEL_EXPORTER_OTLP_ENDPOINT: viewer.url,
-      OTEL_SERVICE_NAME: 'demo-worker',
-    },
-  });
-}, 60_000);
-afterAll(async () => {
-  await worker?.dispose();
-  await mock?.close();
-  await viewer?.close();
-});
+const stack = useDemoStack({ OTEL_SERVICE_NAME: 'demo-worker' });
+const { worker } = stack;
 
 async function streamedText(response: Response): Promise<string> {
   let text = '';
@@ -55,7 +33,7 @@ async function streamedText(response: Response): Promise<string> {
 }
 
 function traceOf(traceId: string): ViewerSpan[] {
-  return viewer.store.get(traceId) ?? [];
+  return stack.viewer.store.get(traceId) ?? [];
 }
 
 describe('the demo, end to end', () => {
@@ -132,10 +110,10 @@ describe('the demo, end to end', () => {
 
   it('answers the client the same when the collector is dead', async () => {
     const dead = await startWorker({
-      entry,
+      entry: DEMO_WORKER_ENTRY,
       compatibilityFlags: ['nodejs_compat'],
       bindings: {
-        INFERENCE_URL: mock.url,
+        INFERENCE_URL: stack.mock.url,
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
         OTEL_SERVICE_NAME: 'demo-worker',
       },

@@ -3,9 +3,9 @@
 // the traceparent it receives; the spans exported over OTLP/HTTP form one trace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attribute, receivedSpans } from './support/otlp-spans.js';
-import { startReceiver } from './support/receiver.js';
+import { type Receiver, startReceiver } from './support/receiver.js';
 import { startUpstream, type Upstream, writeSlowly } from './support/upstream.js';
-import { type RunningWorker, startWorker, WORKERD_RUNTIMES } from './support/workerd.js';
+import { useWorker, WORKERD_RUNTIMES } from './support/workerd.js';
 
 const entry = new URL('./fixtures/hono-worker.ts', import.meta.url).pathname;
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -18,7 +18,7 @@ interface ChainReport {
 }
 
 let upstream: Upstream;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let receiver: Receiver;
 
 beforeAll(async () => {
   receiver = await startReceiver();
@@ -52,29 +52,19 @@ afterAll(async () => {
 
 const received = () => receivedSpans(receiver.url);
 
-async function resetReceiver(): Promise<void> {
-  await fetch(`${receiver.url}/script`, { method: 'POST', body: '[]' });
-}
-
 describe.each(WORKERD_RUNTIMES)('a plain Worker in workerd with $name', (runtime) => {
-  let worker: RunningWorker;
-  beforeAll(async () => {
-    worker = await startWorker({
-      entry: new URL('./fixtures/plain-worker.ts', import.meta.url).pathname,
-      ...runtime,
-      bindings: {
-        UPSTREAM_URL: upstream.url,
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_SERVICE_NAME: 'plain-worker',
-      },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await worker?.dispose();
-  });
+  const worker = useWorker(() => ({
+    entry: new URL('./fixtures/plain-worker.ts', import.meta.url).pathname,
+    ...runtime,
+    bindings: {
+      UPSTREAM_URL: upstream.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_SERVICE_NAME: 'plain-worker',
+    },
+  }));
 
   it('ends the CLIENT span of a fetched JSON answer returned as is, which the runtime sends unseen', async () => {
-    await resetReceiver();
+    await receiver.reset();
     const response = await worker.fetch('/proxy?path=/json');
     const text = await response.text();
     expect((JSON.parse(text) as ChainReport['upstream']).valid).toBe(true);
@@ -91,7 +81,7 @@ describe.each(WORKERD_RUNTIMES)('a plain Worker in workerd with $name', (runtime
   });
 
   it('ends the CLIENT span of a chunked answer returned as is when the runtime has read it', async () => {
-    await resetReceiver();
+    await receiver.reset();
     const text = await (await worker.fetch('/proxy?path=/check')).text();
     await expect.poll(async () => (await received()).length, { timeout: 10_000 }).toBe(2);
     const client = (await received()).find((s) => s.kind === 3);
@@ -102,24 +92,18 @@ describe.each(WORKERD_RUNTIMES)('a plain Worker in workerd with $name', (runtime
 });
 
 describe.each(WORKERD_RUNTIMES)('a Hono Worker in workerd with $name', (runtime) => {
-  let worker: RunningWorker;
-  beforeAll(async () => {
-    worker = await startWorker({
-      entry,
-      ...runtime,
-      bindings: {
-        UPSTREAM_URL: upstream.url,
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_SERVICE_NAME: 'edge-api',
-      },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await worker?.dispose();
-  });
+  const worker = useWorker(() => ({
+    entry,
+    ...runtime,
+    bindings: {
+      UPSTREAM_URL: upstream.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_SERVICE_NAME: 'edge-api',
+    },
+  }));
 
   it('makes one trace: caller → SERVER span → CLIENT span → upstream', async () => {
-    await resetReceiver();
+    await receiver.reset();
     const callerTrace = 'ab'.repeat(16);
     const response = await worker.fetch('/chain', {
       headers: { traceparent: `00-${callerTrace}-${'cd'.repeat(8)}-01` },
@@ -150,7 +134,7 @@ describe.each(WORKERD_RUNTIMES)('a Hono Worker in workerd with $name', (runtime)
   it('keeps 200 concurrent requests apart: explicit context after an await everywhere, the active span where AsyncLocalStorage exists', {
     timeout: 30_000,
   }, async () => {
-    await resetReceiver();
+    await receiver.reset();
     const reports = await Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
         const traceId = `${(i + 1).toString(16).padStart(8, '0')}${'e'.repeat(24)}`;
@@ -176,7 +160,7 @@ describe.each(WORKERD_RUNTIMES)('a Hono Worker in workerd with $name', (runtime)
   });
 
   it('ends the server and client spans of a proxied stream once when the client cancels it', async () => {
-    await resetReceiver();
+    await receiver.reset();
     const response = await worker.fetch('/stream');
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const reader = response.body?.getReader();
@@ -198,7 +182,7 @@ describe.each(WORKERD_RUNTIMES)('a Hono Worker in workerd with $name', (runtime)
   it.each(['/json', '/check'])(
     'exports the trace of a call whose answer (%s) is never read, its CLIENT span marked so',
     async (path) => {
-      await resetReceiver();
+      await receiver.reset();
       expect(await (await worker.fetch(`/notify?path=${path}`, { method: 'POST' })).text()).toBe('sent');
       await expect.poll(async () => (await received()).length, { timeout: 10_000 }).toBe(2);
       const spans = await received();
@@ -212,7 +196,7 @@ describe.each(WORKERD_RUNTIMES)('a Hono Worker in workerd with $name', (runtime)
   );
 
   it('does not trace skipped routes', async () => {
-    await resetReceiver();
+    await receiver.reset();
     expect(await (await worker.fetch('/healthz')).text()).toBe('ok');
     await (await worker.fetch('/chain')).text();
     await expect.poll(async () => (await received()).length, { timeout: 10_000 }).toBe(2);

@@ -4,14 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENAI_CHAT_REQUEST, OPENAI_CHAT_STREAM } from '../packages/inference/src/test-support/fixtures.js';
 import { attribute, receivedSpans } from './support/otlp-spans.js';
-import { startReceiver } from './support/receiver.js';
+import { type Receiver, startReceiver } from './support/receiver.js';
 import { startUpstream, type Upstream, writeSlowly } from './support/upstream.js';
-import { type RunningWorker, startWorker, WORKERD_RUNTIMES } from './support/workerd.js';
+import { useWorker, WORKERD_RUNTIMES } from './support/workerd.js';
 
 const entry = new URL('./fixtures/inference-worker.ts', import.meta.url).pathname;
 
 let upstream: Upstream;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let receiver: Receiver;
 // A long generation for the cancel test: the fixture's first chunks, then many more tokens.
 const LONG = [...OPENAI_CHAT_STREAM.slice(0, 3), ...Array(300).fill(OPENAI_CHAT_STREAM[2] as string)];
 
@@ -30,24 +30,18 @@ afterAll(async () => {
 const spans = () => receivedSpans(receiver.url);
 
 describe.each(WORKERD_RUNTIMES)('streaming inference in workerd with $name', (runtime) => {
-  let worker: RunningWorker;
-  beforeAll(async () => {
-    worker = await startWorker({
-      entry,
-      ...runtime,
-      bindings: {
-        INFERENCE_URL: upstream.url,
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_SERVICE_NAME: 'edge-api',
-      },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await worker?.dispose();
-  });
+  const worker = useWorker(() => ({
+    entry,
+    ...runtime,
+    bindings: {
+      INFERENCE_URL: upstream.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_SERVICE_NAME: 'edge-api',
+    },
+  }));
 
   it('proxies the stream byte for byte and records the generation under the server span', async () => {
-    await fetch(`${receiver.url}/script`, { method: 'POST', body: '[]' });
+    await receiver.reset();
     const response = await worker.fetch('/v1/chat/completions', {
       method: 'POST',
       body: JSON.stringify(OPENAI_CHAT_REQUEST),
@@ -69,7 +63,7 @@ describe.each(WORKERD_RUNTIMES)('streaming inference in workerd with $name', (ru
   });
 
   it('ends both spans once, as cancelled, when the client disconnects mid-generation', async () => {
-    await fetch(`${receiver.url}/script`, { method: 'POST', body: '[]' });
+    await receiver.reset();
     const response = await worker.fetch('/v1/chat/completions', {
       method: 'POST',
       body: JSON.stringify({ ...OPENAI_CHAT_REQUEST, max_tokens: 1000 }),
@@ -91,7 +85,7 @@ describe.each(WORKERD_RUNTIMES)('streaming inference in workerd with $name', (ru
   });
 
   it('traces a stream the Worker reads itself with readEventStream', async () => {
-    await fetch(`${receiver.url}/script`, { method: 'POST', body: '[]' });
+    await receiver.reset();
     const response = await worker.fetch('/summary', {
       method: 'POST',
       body: JSON.stringify(OPENAI_CHAT_REQUEST),

@@ -11,7 +11,14 @@ export interface RecordedRequest {
   body: string;
 }
 
-export async function startReceiver(): Promise<{ url: string; close: () => Promise<void> }> {
+export interface Receiver {
+  readonly url: string;
+  /** Forgets what was recorded and any scripted answers. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(): Promise<Receiver> {
   let recorded: RecordedRequest[] = [];
   let script: number[] = [];
   const server: Server = createServer((req, res) => {
@@ -40,8 +47,12 @@ export async function startReceiver(): Promise<{ url: string; close: () => Promi
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
+    reset: async () => {
+      await fetch(`${url}/script`, { method: 'POST', body: '[]' });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

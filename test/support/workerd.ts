@@ -3,6 +3,7 @@
 // (it always enables Node compatibility), such as a Worker without `nodejs_compat`.
 import { build } from 'esbuild';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { afterAll, beforeAll } from 'vitest';
 import { COMPATIBILITY_DATE } from '../../vitest.config.js';
 
 export interface WorkerdOptions {
@@ -39,6 +40,27 @@ export const WORKERD_RUNTIMES: readonly WorkerdRuntime[] = [
 export interface RunningWorker {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   dispose(): Promise<void>;
+}
+
+/**
+ * A Worker started before the tests of the enclosing suite and disposed of after them. `options`
+ * is read when it starts, so it can name servers the suite starts first.
+ */
+export function useWorker(options: () => WorkerdOptions): RunningWorker {
+  let worker: RunningWorker | undefined;
+  beforeAll(async () => {
+    worker = await startWorker(options());
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.dispose();
+  });
+  return {
+    fetch(path, init) {
+      if (worker === undefined) throw new Error('the Worker has not started');
+      return worker.fetch(path, init);
+    },
+    dispose: async () => worker?.dispose(),
+  };
 }
 
 export async function startWorker(options: WorkerdOptions): Promise<RunningWorker> {

@@ -8,3 +8,15 @@ export class ConfigError extends Error {
     super(`edgetrace: ${message}`);
   }
 }
+
+/** Checks that `options` is an object with known keys; `who` names the function in messages. */
+export function checkOptionNames(options: unknown, names: ReadonlySet<string>, who: string): void {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigError(`${who} expects an options object`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!names.has(key)) {
+      throw new ConfigError(`${who}: unknown option "${key}"; the options are ${[...names].join(', ')}`);
+    }
+  }
+}

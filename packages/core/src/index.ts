@@ -16,7 +16,7 @@ export type { DropCounter } from './drop-counter.js';
 export { createDropCounter } from './drop-counter.js';
 export type { EnvReader, EnvSource, NumberCheck } from './env.js';
 export { createEnvReader, parseKeyValueList, processEnv } from './env.js';
-export { ConfigError } from './errors.js';
+export { ConfigError, checkOptionNames } from './errors.js';
 export {
   headerNames,
   isSecretKey,
@@ -35,7 +35,11 @@ export { createMemoryExporter } from './memory-exporter.js';
 export { createMultiProcessor } from './multi-processor.js';
 export { clearBodyPending, markBodyPending } from './pending-body.js';
 export type { EdgeTracerProvider, TracerProviderOptions } from './provider.js';
-export { checkTracerProviderOptions, createTracerProvider } from './provider.js';
+export {
+  checkTracerProviderOptions,
+  createTracerProvider,
+  TRACER_PROVIDER_OPTION_NAMES,
+} from './provider.js';
 export type { ParentBasedOptions, SamplerName } from './samplers.js';
 export {
   alwaysOffSampler,

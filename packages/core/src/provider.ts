@@ -15,7 +15,7 @@ import { createBaggagePropagator } from './baggage.js';
 import { createCompositePropagator } from './composite-propagator.js';
 import { type AsyncLocalStorageClass, createContextManager } from './context-manager.js';
 import { createEnvReader, type EnvReader, type EnvSource, processEnv } from './env.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, checkOptionNames } from './errors.js';
 import { createIdGenerator, type IdGenerator } from './ids.js';
 import { resolveSpanLimits } from './limits.js';
 import { createMultiProcessor } from './multi-processor.js';
@@ -96,7 +96,10 @@ export interface EdgeTracerProvider extends TracerProvider {
   readonly now: Clock;
 }
 
-const OPTION_NAMES = new Set([
+/** The names `createTracerProvider` accepts, for wrappers that pass some of them on. */
+export const TRACER_PROVIDER_OPTION_NAMES: ReadonlySet<keyof TracerProviderOptions> = new Set<
+  keyof TracerProviderOptions
+>([
   'serviceName',
   'serviceVersion',
   'resource',
@@ -124,10 +127,7 @@ function check(condition: boolean, message: string): void {
  * first request, when its `env` is known) but must fail at setup.
  */
 export function checkTracerProviderOptions(options: TracerProviderOptions): void {
-  check(options !== null && typeof options === 'object', 'createTracerProvider expects an options object');
-  for (const key of Object.keys(options)) {
-    check(OPTION_NAMES.has(key), `unknown option "${key}"; the options are ${[...OPTION_NAMES].join(', ')}`);
-  }
+  checkOptionNames(options, TRACER_PROVIDER_OPTION_NAMES, 'createTracerProvider');
   const { exporter, processors, propagator, asyncLocalStorage, now, serviceName } = options;
   check(
     exporter === undefined || typeof exporter?.export === 'function',

@@ -124,10 +124,15 @@ export function createClient(
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(scope, VERSION);
   const parentOption = options.context;
   let fallback: TextMapPropagator | undefined;
+  let registered = false;
   const propagator = (): TextMapPropagator => {
     if (options.propagator !== undefined) return options.propagator;
     // Nothing registered yet: the API's no-op propagator has no fields and would send nothing.
-    if (propagation.fields().length > 0) return propagation;
+    // Once one is, it stays (the API keeps the first), so the check is not repeated per call.
+    if (registered || propagation.fields().length > 0) {
+      registered = true;
+      return propagation;
+    }
     fallback ??= createDefaultPropagator();
     return fallback;
   };

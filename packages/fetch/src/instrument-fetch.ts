@@ -3,7 +3,7 @@
 // W3C trace context to the origins the allow-list admits. Globals and the caller's request,
 // headers and body are never modified. https://opentelemetry.io/docs/specs/semconv/http/http-spans/
 import {
-  ConfigError,
+  checkOptionNames,
   endSpanWithBody,
   headerNames,
   methodAttributes,
@@ -33,18 +33,6 @@ export interface InstrumentFetchOptions extends ClientOptions {
 }
 
 const OPTION_NAMES = new Set([...CLIENT_OPTION_NAMES, 'requestHeaders', 'responseHeaders']);
-
-/** Checks that `options` is an object with known keys; `who` names the function in messages. */
-export function checkOptionNames(options: object, names: ReadonlySet<string>, who: string): void {
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigError(`${who} expects an options object as its second argument`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!names.has(key)) {
-      throw new ConfigError(`${who}: unknown option "${key}"; the options are ${[...names].join(', ')}`);
-    }
-  }
-}
 
 /** The HTTP client attributes known before the call: method, `url.full`, server address and port. */
 export function clientAttributes(url: URL, method: string): { name: string; attributes: Attributes } {

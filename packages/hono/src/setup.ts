@@ -7,42 +7,27 @@ import {
   type EdgeTracerProvider,
   type EnvSource,
   type SpanExporter,
+  TRACER_PROVIDER_OPTION_NAMES,
   type TracerProviderOptions,
 } from '@edgetrace/core';
 import { createOtlpExporter } from '@edgetrace/otlp';
 import { diag } from '@opentelemetry/api';
 
+/** Options `tracing()` sets itself rather than passing on: from `c.env` and its own `exporter`. */
+type OwnProviderOptions = 'env' | 'exporter' | 'processors';
+
 /** The provider options `tracing()` passes on to `createTracerProvider`. */
-export type ProviderOptions = Pick<
-  TracerProviderOptions,
-  | 'serviceName'
-  | 'serviceVersion'
-  | 'resource'
-  | 'tail'
-  | 'traceBuffer'
-  | 'sampler'
-  | 'samplerArg'
-  | 'spanLimits'
-  | 'propagator'
-  | 'asyncLocalStorage'
-  | 'idGenerator'
-  | 'now'
->;
+export type ProviderOptions = Omit<TracerProviderOptions, OwnProviderOptions>;
+
+const OWN_PROVIDER_OPTIONS: ReadonlySet<string> = new Set<OwnProviderOptions>([
+  'env',
+  'exporter',
+  'processors',
+]);
 
 export const PROVIDER_OPTION_NAMES: readonly (keyof ProviderOptions)[] = [
-  'serviceName',
-  'serviceVersion',
-  'resource',
-  'tail',
-  'traceBuffer',
-  'sampler',
-  'samplerArg',
-  'spanLimits',
-  'propagator',
-  'asyncLocalStorage',
-  'idGenerator',
-  'now',
-];
+  ...TRACER_PROVIDER_OPTION_NAMES,
+].filter((name): name is keyof ProviderOptions => !OWN_PROVIDER_OPTIONS.has(name));
 
 /** Where spans go: an exporter, or a function making one from the Worker's `env`. */
 export type ExporterOption = SpanExporter | ((env: EnvSource) => SpanExporter);

@@ -4,6 +4,7 @@
 // are flushed in `waitUntil` on Workers, so export never delays a response.
 import {
   ConfigError,
+  checkOptionNames,
   type EdgeTracerProvider,
   endSpanWithBody,
   errorType,
@@ -145,17 +146,8 @@ function compileSkip(skip: TracingOptions['skip']): (c: Context) => boolean {
 }
 
 function validate(options: TracingOptions): SetupOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigError('tracing() expects an options object');
-  }
+  checkOptionNames(options, OPTION_NAMES, 'tracing()');
   const providerOptions: ProviderOptions = {};
-  for (const key of Object.keys(options)) {
-    if (!OPTION_NAMES.has(key)) {
-      throw new ConfigError(
-        `tracing(): unknown option "${key}"; the options are ${[...OPTION_NAMES].join(', ')}`,
-      );
-    }
-  }
   for (const key of PROVIDER_OPTION_NAMES) {
     if (options[key] !== undefined) Object.assign(providerOptions, { [key]: options[key] });
   }

@@ -104,10 +104,20 @@ export function createGenerationSpan(options: GenerationSpanOptions): Generation
     chunks++;
   };
 
+  // One timer per quiet spell, not one per event: an event only notes the time, and the timer,
+  // when it fires early, waits out the rest of the timeout from the last event.
+  let lastActivity = 0;
   const armIdle = (): void => {
-    if (options.idleTimeoutMs === undefined || ended) return;
-    if (idleTimer !== undefined) clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => end({ kind: 'idle' }), options.idleTimeoutMs);
+    const timeout = options.idleTimeoutMs;
+    if (timeout === undefined || ended) return;
+    lastActivity = Date.now();
+    if (idleTimer !== undefined) return;
+    const check = (): void => {
+      const quiet = Date.now() - lastActivity;
+      if (quiet >= timeout) end({ kind: 'idle' });
+      else idleTimer = setTimeout(check, timeout - quiet);
+    };
+    idleTimer = setTimeout(check, timeout);
   };
 
   function finishAttributes(): Attributes {

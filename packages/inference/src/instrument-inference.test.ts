@@ -372,6 +372,18 @@ describe('instrumentInference: bad input', () => {
     expect(exporter.getFinishedSpans()).toHaveLength(1);
   });
 
+  it('does not time out a stream that keeps sending, however long it lasts', async () => {
+    // About 12 ms between events for about 300 ms, against a 60 ms idle timeout.
+    const events = [...Array(24).fill(OPENAI_CHAT_STREAM[1]), ...OPENAI_CHAT_STREAM.slice(2)] as string[];
+    script = { events };
+    const started = Date.now();
+    const { text, span } = await post('/v1/chat/completions', OPENAI_CHAT_REQUEST, { idleTimeoutMs: 60 });
+    expect(Date.now() - started).toBeGreaterThan(120);
+    expect(text).toBe(events.join(''));
+    expect(span?.attributes['error.type']).toBeUndefined();
+    expect(span?.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
   it('skips an oversized event without buffering it, and keeps reading', async () => {
     const huge = sse({ choices: [{ delta: { content: 'x'.repeat(200_000) } }] });
     script = { events: [OPENAI_CHAT_STREAM[1] as string, huge, ...OPENAI_CHAT_STREAM.slice(2)], split: 4096 };

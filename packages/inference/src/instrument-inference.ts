@@ -5,6 +5,7 @@
 // https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/
 import {
   ConfigError,
+  checkOptionNames,
   clearBodyPending,
   markBodyPending,
   normalizeMethod,
@@ -16,7 +17,6 @@ import {
   CLIENT_OPTION_NAMES,
   type ClientOptions,
   callTarget,
-  checkOptionNames,
   clientAttributes,
   createClient,
   type Fetcher,

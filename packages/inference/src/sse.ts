@@ -1,7 +1,7 @@
 // Server-sent events parsing with the parser of @microsoft/fetch-event-source (its runtime-neutral
 // `parse.js`; its `fetchEventSource` needs `window` and cannot run in workerd), guarded for what
-// arrives from the network: each chunk is copied before the parser keeps any of it (the consumer
-// may transfer the original), and an event longer than a limit is skipped rather than buffered.
+// arrives from the network: a chunk the parser keeps part of is copied first (the consumer may
+// transfer the original), and an event longer than a limit is skipped rather than buffered.
 // https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
 import { getLines, getMessages } from '@microsoft/fetch-event-source/lib/esm/parse.js';
 
@@ -55,13 +55,15 @@ export function createEventParser(
     const lastBreak = lastBreakIn(chunk);
     pending = lastBreak < 0 ? pending + chunk.length : chunk.length - lastBreak - 1;
     if (pending <= maxEventBytes) {
-      parse(chunk.slice());
+      // The parser keeps only an unfinished last line; a chunk ending on a line break is done
+      // with when parse returns, so only a chunk with a tail needs the copy.
+      parse(lastBreak === chunk.length - 1 ? chunk : chunk.slice());
       return;
     }
     // A line too long to buffer: parse what completed before it, drop it up to its line break.
     skipping = true;
     onOversized?.();
-    if (lastBreak >= 0) parse(chunk.slice(0, lastBreak + 1));
+    if (lastBreak >= 0) parse(chunk.subarray(0, lastBreak + 1));
   };
   return (chunk) => {
     if (!skipping) {

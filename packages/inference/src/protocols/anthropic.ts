@@ -4,6 +4,7 @@
 import {
   addFinishReason,
   addOutput,
+  chatMessages,
   type Generation,
   isObject,
   type Message,
@@ -40,9 +41,7 @@ export const anthropic: ProtocolAdapter = {
       input = [];
       const system = textOf(body.system);
       if (system !== '') input.push(textMessage('system', system));
-      for (const m of Array.isArray(body.messages) ? body.messages : []) {
-        if (isObject(m)) input.push(textMessage(str(m.role) ?? 'user', textOf(m.content)));
-      }
+      input.push(...chatMessages(body.messages));
     }
     return {
       model: str(body.model),

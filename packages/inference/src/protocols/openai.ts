@@ -5,13 +5,14 @@
 import {
   addFinishReason,
   addOutput,
+  chatMessages,
   type Generation,
   isObject,
   type JsonObject,
   type Message,
-  num,
   type ProtocolAdapter,
   readError,
+  readOpenAiUsage,
   requestParameters,
   str,
   textMessage,
@@ -20,22 +21,6 @@ import {
 
 /** Where OpenAI's fields differ from the common ones. */
 const PARAMETERS = { 'gen_ai.request.max_tokens': ['max_completion_tokens', 'max_tokens'] };
-
-function readUsage(usage: unknown, generation: Generation): void {
-  if (!isObject(usage)) return;
-  const input = num(usage.prompt_tokens);
-  const output = num(usage.completion_tokens);
-  if (input !== undefined) generation.inputTokens = input;
-  if (output !== undefined) generation.outputTokens = output;
-  const cached = isObject(usage.prompt_tokens_details)
-    ? num(usage.prompt_tokens_details.cached_tokens)
-    : undefined;
-  if (cached !== undefined) generation.cacheReadTokens = cached;
-  const reasoning = isObject(usage.completion_tokens_details)
-    ? num(usage.completion_tokens_details.reasoning_tokens)
-    : undefined;
-  if (reasoning !== undefined) generation.reasoningTokens = reasoning;
-}
 
 function readHead(body: JsonObject, generation: Generation): void {
   generation.responseId ??= str(body.id);
@@ -68,9 +53,7 @@ function createAdapter(chat: boolean): ProtocolAdapter {
       let input: Message[] | undefined;
       if (capture) {
         input = chat
-          ? (Array.isArray(body.messages) ? body.messages : [])
-              .filter(isObject)
-              .map((m) => textMessage(str(m.role) ?? 'user', textOf(m.content)))
+          ? chatMessages(body.messages)
           : [
               textMessage(
                 'user',
@@ -98,7 +81,7 @@ function createAdapter(chat: boolean): ProtocolAdapter {
       }
       readHead(data, generation);
       choicesOf(data, generation, capture);
-      readUsage(data.usage, generation);
+      readOpenAiUsage(data.usage, generation);
     },
     contentOnly: (data) =>
       data.includes('"finish_reason":null') &&
@@ -111,7 +94,7 @@ function createAdapter(chat: boolean): ProtocolAdapter {
       if (error !== undefined) generation.error = error;
       readHead(body, generation);
       choicesOf(body, generation, capture);
-      readUsage(body.usage, generation);
+      readOpenAiUsage(body.usage, generation);
       generation.complete = true;
     },
   };

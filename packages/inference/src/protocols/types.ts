@@ -124,6 +124,29 @@ export function textMessage(role: string, content: string): Message {
   return { role, parts: [{ type: 'text', content }] };
 }
 
+/** A chat request's `messages` (`{role, content}` objects) as captured input messages. */
+export function chatMessages(messages: unknown): Message[] {
+  if (!Array.isArray(messages)) return [];
+  return messages.filter(isObject).map((m) => textMessage(str(m.role) ?? 'user', textOf(m.content)));
+}
+
+/** OpenAI-style `usage` (`prompt_tokens`, `completion_tokens` and their details), also Workers AI's. */
+export function readOpenAiUsage(usage: unknown, generation: Generation): void {
+  if (!isObject(usage)) return;
+  const input = num(usage.prompt_tokens);
+  const output = num(usage.completion_tokens);
+  if (input !== undefined) generation.inputTokens = input;
+  if (output !== undefined) generation.outputTokens = output;
+  const cached = isObject(usage.prompt_tokens_details)
+    ? num(usage.prompt_tokens_details.cached_tokens)
+    : undefined;
+  if (cached !== undefined) generation.cacheReadTokens = cached;
+  const reasoning = isObject(usage.completion_tokens_details)
+    ? num(usage.completion_tokens_details.reasoning_tokens)
+    : undefined;
+  if (reasoning !== undefined) generation.reasoningTokens = reasoning;
+}
+
 /** Appends generated text for content capture, when there is some. */
 export function addOutput(generation: Generation, text: unknown): void {
   if (typeof text === 'string' && text !== '') generation.output.push(text);

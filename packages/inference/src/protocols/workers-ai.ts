@@ -4,17 +4,17 @@
 // https://developers.cloudflare.com/workers-ai/configuration/open-ai-compatibility/
 import {
   addOutput,
+  chatMessages,
   type Generation,
   isObject,
   type JsonObject,
   type Message,
-  num,
   type ProtocolAdapter,
   readError,
+  readOpenAiUsage,
   requestParameters,
   str,
   textMessage,
-  textOf,
 } from './types.js';
 
 /** The model a Workers AI `/ai/run/` URL names (`@cf/meta/llama-3.1-8b-instruct`). */
@@ -30,13 +30,7 @@ export function workersAiModel(url: URL): string | undefined {
 }
 
 function readResult(result: JsonObject, generation: Generation, capture: boolean): void {
-  const usage = result.usage;
-  if (isObject(usage)) {
-    const input = num(usage.prompt_tokens);
-    const output = num(usage.completion_tokens);
-    if (input !== undefined) generation.inputTokens = input;
-    if (output !== undefined) generation.outputTokens = output;
-  }
+  readOpenAiUsage(result.usage, generation);
   if (capture) addOutput(generation, result.response);
 }
 
@@ -47,7 +41,7 @@ export const workersAi: ProtocolAdapter = {
     let input: Message[] | undefined;
     if (capture) {
       input = Array.isArray(body.messages)
-        ? body.messages.filter(isObject).map((m) => textMessage(str(m.role) ?? 'user', textOf(m.content)))
+        ? chatMessages(body.messages)
         : [textMessage('user', str(body.prompt) ?? '')];
     }
     return {
