@@ -52,17 +52,23 @@ export {
 export { createSimpleProcessor } from './simple-processor.js';
 export type { SpanBodyOptions } from './span-body.js';
 export {
-  BODY_UNOBSERVED,
   endSpanWithBody,
-  errorType,
   isBodyDeferred,
   materializeBody,
-  RESPONSE_CANCELLED,
-  recordError,
   TIME_TO_FIRST_BYTE,
   TIME_TO_FIRST_CHUNK,
   withBody,
 } from './span-body.js';
+export type { SpanEnd, SpanEndOptions, SpanOutcome } from './span-end.js';
+export {
+  BODY_UNOBSERVED,
+  createSpanEnd,
+  errorType,
+  isAbort,
+  RESPONSE_CANCELLED,
+  recordError,
+  recordOutcome,
+} from './span-end.js';
 export { isStreamingResponse } from './streaming.js';
 export type { TailPolicy } from './tail-policy.js';
 export { isSampled, keepTrace } from './tail-policy.js';

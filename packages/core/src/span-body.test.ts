@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryExporter } from './memory-exporter.js';
 import { createTracerProvider } from './provider.js';
 import { createSimpleProcessor } from './simple-processor.js';
-import { endSpanWithBody, errorType, isBodyDeferred, materializeBody } from './span-body.js';
+import { endSpanWithBody, isBodyDeferred, materializeBody } from './span-body.js';
+import { errorType } from './span-end.js';
 import type { SpanData } from './types.js';
 
 const exporter = createMemoryExporter();

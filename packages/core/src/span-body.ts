@@ -7,9 +7,11 @@
 // JS stream is made only if someone asks for `.body`. A runtime that takes the body natively
 // (a Worker returning the fetched response as is) bypasses both; `materializeBody` turns such a
 // response into a watched one first (the Hono middleware does this for `c.res`). A body nobody
-// starts to read at all ends its span with the rest of the trace (pending-body.ts).
-import { type Span, SpanStatusCode } from '@opentelemetry/api';
+// starts to read at all ends its span with the rest of the trace (pending-body.ts). However it
+// ends, it ends through span-end.ts, which decides what the ending means.
+import type { Span } from '@opentelemetry/api';
 import { clearBodyPending, markBodyPending } from './pending-body.js';
+import { createSpanEnd, type SpanEnd, type SpanEndOptions } from './span-end.js';
 import { isStreamingResponse } from './streaming.js';
 import type { Clock } from './time.js';
 import { addBodyWatcher, type BodyOutcome, type BodyWatcher, watchBody } from './watch-body.js';
@@ -18,13 +20,6 @@ import { addBodyWatcher, type BodyOutcome, type BodyWatcher, watchBody } from '.
 export const TIME_TO_FIRST_BYTE = 'edgetrace.response.time_to_first_byte';
 /** Seconds from the span's start to the first chunk of a streamed body (our name). */
 export const TIME_TO_FIRST_CHUNK = 'edgetrace.response.time_to_first_chunk';
-/** `true` when the body's consumer cancelled it — a client disconnect, not an error. */
-export const RESPONSE_CANCELLED = 'edgetrace.response.cancelled';
-/**
- * `true` when the span ended without seeing its body: nothing had read it in JavaScript when the
- * rest of the trace was done (a body returned as is from a plain Worker, or never read).
- */
-export const BODY_UNOBSERVED = 'edgetrace.response.body_unobserved';
 
 export interface SpanBodyOptions {
   /** The clock the span is timed with. */
@@ -40,27 +35,17 @@ export interface SpanBodyOptions {
    * served, which the runtime always reads. @default true
    */
   readonly endUnread?: boolean;
-}
-
-/** The `error.type` of a thrown value: its name where it has a useful one. */
-export function errorType(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name !== '' && error.name !== 'Error') return error.name;
-    const constructorName = error.constructor?.name;
-    return constructorName !== undefined && constructorName !== '' ? constructorName : 'Error';
-  }
-  return typeof error === 'string' ? 'Error' : '_OTHER';
-}
-
-/** Records `error` on `span` as an exception event with ERROR status and `error.type`. */
-export function recordError(span: Span, error: unknown): void {
-  const exception = error instanceof Error ? error : String(error);
-  span.recordException(exception);
-  span.setAttribute('error.type', errorType(error));
-  span.setStatus({
-    code: SpanStatusCode.ERROR,
-    ...(error instanceof Error && error.message !== '' ? { message: error.message } : {}),
-  });
+  /**
+   * How the span ends (see span-end.ts), for callers that also end it for reasons of their own
+   * (an inference stream's idle timeout). @default `createSpanEnd(span, { now })`
+   */
+  readonly end?: SpanEnd;
+  /** The call's signal, for the default `end`: a rejection after it aborted is a cancellation. */
+  readonly signal?: SpanEndOptions['signal'];
+  /** Called with each chunk of a streamed body as it passes. Must not throw. */
+  readonly onChunk?: (chunk: Uint8Array) => void;
+  /** Whether to record `TIME_TO_FIRST_CHUNK` (a caller with its own first-chunk time says no). @default true */
+  readonly timeFirstChunk?: boolean;
 }
 
 /**
@@ -191,20 +176,15 @@ function defer(
  * A response without a body ends the span at once.
  */
 export function endSpanWithBody(span: Span, response: Response, options: SpanBodyOptions): Response {
-  const { now, startTime } = options;
+  const { now, startTime, onChunk, timeFirstChunk = true } = options;
+  const end = options.end ?? createSpanEnd(span, { now, signal: options.signal });
   if (response.body === null || response.status === 101) {
-    span.end(now());
+    end({ kind: 'complete' });
     return response;
   }
-  let ended = false;
   const finish: Finish = (outcome, bytes) => {
-    if (ended) return;
-    ended = true;
-    clearBodyPending(span);
     if (bytes !== undefined) span.setAttribute('http.response.body.size', bytes);
-    if (outcome.kind === 'cancelled') span.setAttribute(RESPONSE_CANCELLED, true);
-    else if (outcome.kind === 'error') recordError(span, outcome.error);
-    span.end(now());
+    end(outcome);
   };
   // Times the first chunk and counts bytes for the span; one per stream watched.
   const spanWatcher = (): BodyWatcher<Uint8Array> => {
@@ -212,8 +192,9 @@ export function endSpanWithBody(span: Span, response: Response, options: SpanBod
     return {
       onPull: () => clearBodyPending(span),
       onChunk(chunk, index) {
-        if (index === 0) span.setAttribute(TIME_TO_FIRST_CHUNK, (now() - startTime) / 1000);
+        if (index === 0 && timeFirstChunk) span.setAttribute(TIME_TO_FIRST_CHUNK, (now() - startTime) / 1000);
         bytes += chunk.byteLength;
+        onChunk?.(chunk);
       },
       onEnd: (outcome) => finish(outcome, bytes),
     };
@@ -221,14 +202,7 @@ export function endSpanWithBody(span: Span, response: Response, options: SpanBod
   const watch = (body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> =>
     watchBody(body, spanWatcher());
   // Until a reader, `.body` or a pull shows someone reading, the span may end with its trace.
-  if (options.endUnread !== false) {
-    markBodyPending(span, () => {
-      if (ended) return;
-      ended = true;
-      span.setAttribute(BODY_UNOBSERVED, true);
-      span.end(now());
-    });
-  }
+  if (options.endUnread !== false) markBodyPending(span, () => end({ kind: 'unobserved' }));
   const streaming = options.streaming ?? isStreamingResponse(response);
   if (!streaming && defer(response, finish, watch, () => clearBodyPending(span))) return response;
   const body = response.body;

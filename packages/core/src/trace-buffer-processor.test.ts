@@ -2,7 +2,8 @@ import { context, DiagLogLevel, diag, SpanStatusCode, trace } from '@opentelemet
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryExporter } from './memory-exporter.js';
 import { createTracerProvider, type TracerProviderOptions } from './provider.js';
-import { BODY_UNOBSERVED, endSpanWithBody } from './span-body.js';
+import { endSpanWithBody } from './span-body.js';
+import { BODY_UNOBSERVED } from './span-end.js';
 import type { ExportResult, SpanData, SpanExporter } from './types.js';
 
 function setup(options: TracerProviderOptions = {}) {

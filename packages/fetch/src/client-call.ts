@@ -39,6 +39,12 @@ export interface ClientOptions {
   context?: Context | (() => Context);
   /** Clock for span times, epoch ms. @default `performance.timeOrigin + performance.now()` */
   now?: Clock;
+  /**
+   * Whether trace headers the caller set itself (an SDK that injects `traceparent` and `baggage`,
+   * say) may go to origins `propagateTo` does not admit. By default they are removed there, so
+   * the allow-list holds whoever wrote them. @default false
+   */
+  keepCallerTraceHeaders?: boolean;
 }
 
 export const CLIENT_OPTION_NAMES: readonly string[] = [
@@ -47,7 +53,11 @@ export const CLIENT_OPTION_NAMES: readonly string[] = [
   'propagator',
   'context',
   'now',
+  'keepCallerTraceHeaders',
 ];
+
+/** The headers of W3C Trace Context and Baggage, removed on calls the allow-list refuses. */
+const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'];
 
 /** One call as fetch will make it. */
 export interface CallTarget {
@@ -147,7 +157,17 @@ export function createClient(
           ? parentOption()
           : parentOption,
     send(target, input, init, active, headers) {
-      if (!admits(target.url)) return call(input, init);
+      if (!admits(target.url)) {
+        if (options.keepCallerTraceHeaders === true) return call(input, init);
+        const sent = headers ?? headersOf(target, init);
+        let removed = false;
+        for (const name of [...TRACE_HEADERS, ...propagator().fields()]) {
+          if (!sent.has(name)) continue;
+          sent.delete(name);
+          removed = true;
+        }
+        return removed ? call(input, { ...init, headers: sent }) : call(input, init);
+      }
       const sent = headers ?? headersOf(target, init);
       propagator().inject(active, sent, headerSetter);
       return call(input, { ...init, headers: sent });

@@ -25,6 +25,8 @@ beforeAll(async () => {
       await writeSlowly(response, ['data: 1\n\n', 'data: 2\n\n', 'data: 3\n\n'], 20);
     } else if (request.path.startsWith('/fail')) {
       response.writeHead(503, { 'content-type': 'text/plain' }).end('busy');
+    } else if (request.path.startsWith('/slow')) {
+      setTimeout(() => response.writeHead(200).end('late'), 200);
     } else if (request.path.startsWith('/endless')) {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       const timer = setInterval(() => response.write('data: tick\n\n'), 10);
@@ -123,7 +125,7 @@ describe('instrumentFetch', () => {
     expect(span?.status.code).toBe(SpanStatusCode.UNSET);
   });
 
-  it('records an abort mid-body as an error with its type', async () => {
+  it('records a caller’s abort mid-body as a cancellation, not an error', async () => {
     const controller = new AbortController();
     const response = await traced(`${upstream.url}/endless`, { signal: controller.signal });
     const reader = response.body?.getReader();
@@ -135,9 +137,24 @@ describe('instrumentFetch', () => {
       })(),
     ).rejects.toThrow();
     const [span] = finished();
-    expect(span?.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span?.attributes['error.type']).toBe('AbortError');
-    expect(span?.events.map((e) => e.name)).toContain('exception');
+    expect(span?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span?.attributes['edgetrace.response.cancelled']).toBe(true);
+    expect(span?.attributes['error.type']).toBeUndefined();
+    expect(span?.events).toEqual([]);
+  });
+
+  it('records an abort before the answer as a cancellation, and a timeout as an error', async () => {
+    const controller = new AbortController();
+    const call = traced(`${upstream.url}/slow`, { signal: controller.signal });
+    controller.abort();
+    await expect(call).rejects.toThrow();
+    await expect(traced(`${upstream.url}/slow`, { signal: AbortSignal.timeout(5) })).rejects.toThrow();
+    const [aborted, timedOut] = finished();
+    expect(aborted?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(aborted?.attributes['edgetrace.response.cancelled']).toBe(true);
+    expect(timedOut?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(timedOut?.attributes['error.type']).toBe('TimeoutError');
+    expect(timedOut?.attributes['edgetrace.response.cancelled']).toBeUndefined();
   });
 
   it('sets ERROR and error.type for 4xx/5xx answers', async () => {
@@ -148,6 +165,34 @@ describe('instrumentFetch', () => {
     expect(span?.attributes['http.response.status_code']).toBe(503);
     expect(span?.attributes['error.type']).toBe('503');
     expect(span?.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it('removes trace headers the caller set on calls the allow-list refuses, unless told to keep them', async () => {
+    const callerHeaders = {
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      tracestate: 'sdk=1',
+      baggage: 'user=alice',
+      authorization: 'Bearer x',
+    };
+    const refusing = instrumentFetch(fetch, { tracerProvider: provider, propagateTo: () => false });
+    await (await refusing(`${upstream.url}/refused`, { headers: callerHeaders })).text();
+    // A Request carrying them, with no init: the same.
+    await (await refusing(new Request(`${upstream.url}/refused`, { headers: callerHeaders }))).text();
+    const keeping = instrumentFetch(fetch, {
+      tracerProvider: provider,
+      propagateTo: () => false,
+      keepCallerTraceHeaders: true,
+    });
+    await (await keeping(`${upstream.url}/kept`, { headers: callerHeaders })).text();
+    const [first, second, kept] = upstream.received;
+    for (const refused of [first, second]) {
+      expect(refused?.headers.traceparent).toBeUndefined();
+      expect(refused?.headers.tracestate).toBeUndefined();
+      expect(refused?.headers.baggage).toBeUndefined();
+      expect(refused?.headers.authorization).toBe('Bearer x');
+    }
+    expect(kept?.headers.traceparent).toBe(callerHeaders.traceparent);
+    expect(kept?.headers.baggage).toBe('user=alice');
   });
 
   it('records a network failure and rethrows it', async () => {

@@ -4,11 +4,11 @@
 // headers and body are never modified. https://opentelemetry.io/docs/specs/semconv/http/http-spans/
 import {
   checkOptionNames,
+  createSpanEnd,
   endSpanWithBody,
   headerNames,
   methodAttributes,
   normalizeMethod,
-  recordError,
   recordHeaders,
   redactUrl,
   TIME_TO_FIRST_BYTE,
@@ -70,12 +70,13 @@ export function instrumentFetch(
     }
     const startTime = now();
     const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, startTime }, parent);
+    // One ending for every path: a caller's abort, before or during the body, is a cancellation.
+    const end = createSpanEnd(span, { now, signal: init?.signal ?? target.request?.signal });
     let response: Response;
     try {
       response = await client.send(target, input, init, withSpan(parent, span), headers);
     } catch (error) {
-      recordError(span, error);
-      span.end(now());
+      end({ kind: 'error', error });
       throw error;
     }
     try {
@@ -94,10 +95,10 @@ export function instrumentFetch(
         span.end();
         return response;
       }
-      return endSpanWithBody(span, response, { now, startTime });
+      return endSpanWithBody(span, response, { now, startTime, end });
     } catch {
       // A response we cannot re-wrap (an unusual status, say) is returned untouched.
-      span.end(now());
+      end({ kind: 'complete' });
       return response;
     }
   };

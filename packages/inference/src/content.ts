@@ -33,29 +33,50 @@ export function resolveCapture(
 
 const TRUNCATED = '…[truncated]';
 
+type Part = Message['parts'][number];
+
+/** Redacts and cuts `parts` to what is left of the budget; returns them and the budget left. */
+function boundParts(
+  parts: readonly Part[],
+  role: string,
+  capture: ContentCapture,
+  budget: number,
+): [Part[], number] {
+  let left = budget;
+  const bounded = parts.map((part) => {
+    let text = part.content;
+    if (capture.redact !== undefined) {
+      try {
+        text = String(capture.redact(text, role));
+      } catch {
+        text = '[redaction failed]';
+      }
+    }
+    if (text.length > left) text = `${text.slice(0, left)}${TRUNCATED}`;
+    left -= Math.min(left, text.length);
+    return { type: part.type, content: text };
+  });
+  return [bounded, left];
+}
+
 /**
  * The messages as the attribute's JSON string: redacted, then cut to `maxLength` characters of
- * text in all — the latest messages kept first, as they matter most.
+ * text in all — the latest messages kept first, as they matter most. (The conventions prefer a
+ * structured value; core records strings until it carries `AnyValue` maps, which they allow.)
  */
 export function messagesAttribute(messages: readonly Message[], capture: ContentCapture): string {
   let budget = capture.maxLength;
   const kept: Message[] = [];
   for (let i = messages.length - 1; i >= 0 && budget > 0; i--) {
     const message = messages[i] as Message;
-    const parts = message.parts.map((part) => {
-      let text = part.content;
-      if (capture.redact !== undefined) {
-        try {
-          text = String(capture.redact(text, message.role));
-        } catch {
-          text = '[redaction failed]';
-        }
-      }
-      if (text.length > budget) text = `${text.slice(0, budget)}${TRUNCATED}`;
-      budget -= Math.min(budget, text.length);
-      return { type: part.type, content: text };
-    });
+    const [parts, left] = boundParts(message.parts, message.role, capture, budget);
+    budget = left;
     kept.unshift({ ...message, parts });
   }
   return JSON.stringify(kept);
+}
+
+/** System instructions given apart from the messages, as `gen_ai.system_instructions`: a list of parts. */
+export function instructionsAttribute(parts: readonly Part[], capture: ContentCapture): string {
+  return JSON.stringify(boundParts(parts, 'system', capture, capture.maxLength)[0]);
 }

@@ -1,14 +1,17 @@
 // Turns what a generation said — events as they stream, or a whole answer — into attributes of
-// its span, and ends the span once: at the stream's end, on an error, on a cancel, or when the
-// upstream goes silent for too long.
+// its span, and decides what its ending means: a stream that gave its end marker is complete
+// whatever its consumer does next; one that stopped without it is incomplete; an error the
+// server reported inside a 2xx answer is a failure. The span itself ends through core's
+// `createSpanEnd`, once, from whichever signal comes first (stream end, cancel, abort, idle).
+// https://github.com/open-telemetry/semantic-conventions-genai/blob/main/docs/gen-ai/client-inference.md
 import {
-  BODY_UNOBSERVED,
   type Clock,
-  clearBodyPending,
-  RESPONSE_CANCELLED,
-  recordError,
+  createSpanEnd,
+  type SpanEnd,
+  type SpanOutcome,
+  TIME_TO_FIRST_CHUNK,
 } from '@edgetrace/core';
-import { type Attributes, diag, type Span, SpanStatusCode } from '@opentelemetry/api';
+import { type Attributes, diag, type Span } from '@opentelemetry/api';
 import { type ContentCapture, messagesAttribute } from './content.js';
 import type { Generation, ProtocolAdapter } from './protocols/types.js';
 import type { ServerSentEvent } from './sse.js';
@@ -22,6 +25,11 @@ export const MODEL_VERSION = 'edgetrace.inference.model_version';
 export const MALFORMED_EVENTS = 'edgetrace.inference.malformed_events';
 export const OVERSIZED_EVENTS = 'edgetrace.inference.oversized_events';
 export const INCOMPLETE = 'edgetrace.inference.incomplete';
+/** What the server reports its own time went to, in seconds (Ollama, llama.cpp). */
+export const SERVER_TOTAL_DURATION = 'edgetrace.inference.server.total_duration';
+export const SERVER_LOAD_DURATION = 'edgetrace.inference.server.load_duration';
+export const SERVER_PREFILL_DURATION = 'edgetrace.inference.server.prefill_duration';
+export const SERVER_DECODE_DURATION = 'edgetrace.inference.server.decode_duration';
 
 /** A parsed event as hooks see it: the SSE fields, and `json` when the data is JSON. */
 export interface InferenceEvent extends ServerSentEvent {
@@ -37,20 +45,30 @@ export interface GenerationSpanOptions {
   readonly onEvent: ((event: InferenceEvent, span: Span) => void) | undefined;
   readonly onResponse: ((body: unknown, span: Span) => void) | undefined;
   readonly idleTimeoutMs: number | undefined;
+  /** The call's signal: a read that fails after it aborted is a cancellation. */
+  readonly signal: AbortSignal | null | undefined;
+  /** Choices the request asked for (`n`), for one finish reason per choice. */
+  readonly choices: number | undefined;
+  /**
+   * Whether this span carries the `gen_ai.*` answer attributes; `false` when another
+   * instrumentation's GenAI span is its parent and does (the wire facts stay, under our names).
+   */
+  readonly genAi: boolean;
 }
 
-/** How a generation's response ended. */
-export type GenerationEnd =
-  | { kind: 'complete' }
-  | { kind: 'cancelled' }
-  | { kind: 'error'; error: unknown }
-  | { kind: 'http'; status: number }
-  | { kind: 'idle' }
-  /** Nobody had started reading the stream when the rest of its trace was done. */
-  | { kind: 'unobserved' };
-
-// Adapters whose streams always end with a marker ([DONE], message_stop, the final details).
-const END_MARKED = new Set(['openai.chat', 'openai.completions', 'anthropic', 'tgi', 'workers-ai']);
+export interface GenerationSpan {
+  /** Reads one streamed event. */
+  event(event: ServerSentEvent): void;
+  /** Reads a whole JSON answer (or an error body). */
+  answer(text: string): void;
+  oversized(): void;
+  /** Ends the span by outcome, once (core's rules: an abort is a cancellation, ...). */
+  readonly end: SpanEnd;
+  /** Ends the span for an HTTP error answer, with the provider's error type when it gave one. */
+  failHttp(status: number): void;
+  /** Starts the idle timer, when there is one, for a streamed response. */
+  watchIdle(): void;
+}
 
 function hook(name: string, call: () => void): void {
   try {
@@ -60,22 +78,19 @@ function hook(name: string, call: () => void): void {
   }
 }
 
-export interface GenerationSpan {
-  /** Reads one streamed event. */
-  event(event: ServerSentEvent): void;
-  /** Reads a whole JSON answer (or an error body). */
-  answer(text: string): void;
-  oversized(): void;
-  /** Ends the span (once). */
-  end(how: GenerationEnd): void;
-  /** Starts the idle timer, when there is one, for a streamed response. */
-  watchIdle(): void;
-}
+const isPing = (event: ServerSentEvent, json: unknown): boolean =>
+  event.event === 'ping' ||
+  (typeof json === 'object' && json !== null && (json as { type?: unknown }).type === 'ping');
 
 export function createGenerationSpan(options: GenerationSpanOptions): GenerationSpan {
-  const { span, adapter, now, startTime, capture } = options;
-  const generation: Generation = { finishReasons: [], output: [], complete: false };
-  let ended = false;
+  const { span, adapter, now, startTime, capture, genAi } = options;
+  const generation: Generation = {
+    finishReasons: [],
+    choices: options.choices ?? 1,
+    output: [],
+    complete: false,
+  };
+  let streamed = false;
   let chunks = 0;
   let firstChunkAt: number | undefined;
   let lastChunkAt = 0;
@@ -87,8 +102,7 @@ export function createGenerationSpan(options: GenerationSpanOptions): Generation
 
   const capturing = (): boolean => capture !== undefined && outputChars < capture.maxLength;
   const countOutput = (before: number): void => {
-    for (let i = before; i < generation.output.length; i++)
-      outputChars += (generation.output[i] as string).length;
+    for (const part of generation.output.slice(before)) outputChars += part.length;
   };
 
   /** Times one content chunk. */
@@ -96,7 +110,8 @@ export function createGenerationSpan(options: GenerationSpanOptions): Generation
     const at = now();
     if (firstChunkAt === undefined) {
       firstChunkAt = at;
-      span.setAttribute('gen_ai.response.time_to_first_chunk', (at - startTime) / 1000);
+      const name = genAi ? 'gen_ai.response.time_to_first_chunk' : TIME_TO_FIRST_CHUNK;
+      span.setAttribute(name, (at - startTime) / 1000);
     } else {
       maxGap = Math.max(maxGap, at - lastChunkAt);
     }
@@ -104,36 +119,44 @@ export function createGenerationSpan(options: GenerationSpanOptions): Generation
     chunks++;
   };
 
-  // One timer per quiet spell, not one per event: an event only notes the time, and the timer,
-  // when it fires early, waits out the rest of the timeout from the last event.
-  let lastActivity = 0;
-  const armIdle = (): void => {
-    const timeout = options.idleTimeoutMs;
-    if (timeout === undefined || ended) return;
-    lastActivity = Date.now();
-    if (idleTimer !== undefined) return;
-    const check = (): void => {
-      const quiet = Date.now() - lastActivity;
-      if (quiet >= timeout) end({ kind: 'idle' });
-      else idleTimer = setTimeout(check, timeout - quiet);
-    };
-    idleTimer = setTimeout(check, timeout);
-  };
-
-  function finishAttributes(): Attributes {
-    const a: Attributes = {};
-    if (generation.responseId !== undefined) a['gen_ai.response.id'] = generation.responseId;
-    if (generation.responseModel !== undefined) a['gen_ai.response.model'] = generation.responseModel;
-    if (generation.finishReasons.length > 0) a['gen_ai.response.finish_reasons'] = generation.finishReasons;
-    if (generation.inputTokens !== undefined) a['gen_ai.usage.input_tokens'] = generation.inputTokens;
-    if (generation.outputTokens !== undefined) a['gen_ai.usage.output_tokens'] = generation.outputTokens;
-    if (generation.cacheReadTokens !== undefined)
-      a['gen_ai.usage.cache_read.input_tokens'] = generation.cacheReadTokens;
-    if (generation.cacheCreationTokens !== undefined) {
-      a['gen_ai.usage.cache_creation.input_tokens'] = generation.cacheCreationTokens;
+  /**
+   * One finish reason per choice, in choice order. Where a choice's reason never came because
+   * the call ended early, the conventions ask for `error` in its place.
+   */
+  function finishReasons(early: boolean): string[] {
+    const count = Math.max(generation.finishReasons.length, early ? generation.choices : 0);
+    const reasons: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const reason = generation.finishReasons[i] ?? (early ? 'error' : undefined);
+      if (reason !== undefined) reasons.push(reason);
     }
-    if (generation.reasoningTokens !== undefined)
-      a['gen_ai.usage.reasoning.output_tokens'] = generation.reasoningTokens;
+    return reasons;
+  }
+
+  function answerAttributes(early: boolean): Attributes {
+    const a: Attributes = {};
+    const g = generation;
+    if (g.responseId !== undefined) a['gen_ai.response.id'] = g.responseId;
+    if (g.responseModel !== undefined) a['gen_ai.response.model'] = g.responseModel;
+    if (adapter.operation !== 'embeddings') {
+      const reasons = finishReasons(early);
+      if (reasons.length > 0) a['gen_ai.response.finish_reasons'] = reasons;
+    }
+    if (g.inputTokens !== undefined) a['gen_ai.usage.input_tokens'] = g.inputTokens;
+    if (g.outputTokens !== undefined) a['gen_ai.usage.output_tokens'] = g.outputTokens;
+    if (g.cacheReadTokens !== undefined) a['gen_ai.usage.cache_read.input_tokens'] = g.cacheReadTokens;
+    if (g.cacheWriteTokens !== undefined) a['gen_ai.usage.cache_write.input_tokens'] = g.cacheWriteTokens;
+    if (g.reasoningTokens !== undefined) a['gen_ai.usage.reasoning.output_tokens'] = g.reasoningTokens;
+    if (g.dimensions !== undefined) a['gen_ai.embeddings.dimension.count'] = g.dimensions;
+    if (capture !== undefined && g.output.length > 0) {
+      const parts = [{ type: 'text' as const, content: g.output.join('') }];
+      a['gen_ai.output.messages'] = messagesAttribute([{ role: 'assistant', parts }], capture);
+    }
+    return a;
+  }
+
+  function wireAttributes(): Attributes {
+    const a: Attributes = {};
     if (generation.modelVersion !== undefined) a[MODEL_VERSION] = generation.modelVersion;
     if (chunks > 0) {
       a[CHUNKS] = chunks;
@@ -145,69 +168,76 @@ export function createGenerationSpan(options: GenerationSpanOptions): Generation
       const seconds = (now() - firstChunkAt) / 1000;
       if (seconds > 0) a[TOKENS_PER_SECOND] = generation.outputTokens / seconds;
     }
+    const server = generation.server;
+    if (server !== undefined) {
+      if (server.total !== undefined) a[SERVER_TOTAL_DURATION] = server.total;
+      if (server.load !== undefined) a[SERVER_LOAD_DURATION] = server.load;
+      if (server.prefill !== undefined) a[SERVER_PREFILL_DURATION] = server.prefill;
+      if (server.decode !== undefined) a[SERVER_DECODE_DURATION] = server.decode;
+    }
     if (malformed > 0) a[MALFORMED_EVENTS] = malformed;
     if (oversized > 0) a[OVERSIZED_EVENTS] = oversized;
-    if (capture !== undefined && generation.output.length > 0) {
-      const reason = generation.finishReasons[0];
-      a['gen_ai.output.messages'] = messagesAttribute(
-        [
-          {
-            role: 'assistant',
-            parts: [{ type: 'text', content: generation.output.join('') }],
-            ...(reason === undefined ? {} : { finish_reason: reason }),
-          },
-        ],
-        capture,
-      );
-    }
     return a;
   }
 
-  function end(how: GenerationEnd): void {
-    if (ended) return;
-    ended = true;
-    clearBodyPending(span);
-    if (idleTimer !== undefined) clearTimeout(idleTimer);
-    try {
-      span.setAttributes(finishAttributes());
-      if (how.kind === 'cancelled') {
-        span.setAttribute(RESPONSE_CANCELLED, true);
-      } else if (how.kind === 'unobserved') {
-        span.setAttribute(BODY_UNOBSERVED, true);
-      } else if (how.kind === 'error') {
-        recordError(span, how.error);
-      } else if (how.kind === 'http') {
-        // The provider's own error type (overloaded_error, ...) says more than the status code.
-        span.setAttribute('error.type', generation.error?.type ?? String(how.status));
-        span.setStatus({
-          code: SpanStatusCode.ERROR,
-          message: generation.error?.message ?? `HTTP ${how.status}`,
-        });
-      } else if (how.kind === 'idle') {
-        span.setAttribute('error.type', 'idle_timeout');
-        span.setStatus({
-          code: SpanStatusCode.ERROR,
-          message: `no data from upstream for ${options.idleTimeoutMs} ms`,
-        });
-      } else if (generation.error !== undefined) {
-        span.setAttribute('error.type', generation.error.type);
-        span.setStatus({
-          code: SpanStatusCode.ERROR,
-          ...(generation.error.message === undefined ? {} : { message: generation.error.message }),
-        });
-      } else if (chunks > 0 && !generation.complete && END_MARKED.has(adapter.name)) {
-        span.setAttribute(INCOMPLETE, true);
-        span.setAttribute('error.type', 'incomplete_stream');
-        span.setStatus({ code: SpanStatusCode.ERROR, message: 'the stream ended without its end marker' });
-      }
-    } finally {
-      span.end(now());
+  /** What the body said decides what a plain ending means: a reported error, or a stream cut short. */
+  function judge(outcome: SpanOutcome): SpanOutcome {
+    if (outcome.kind !== 'complete') return outcome;
+    const error = generation.error;
+    if (error !== undefined) return { kind: 'failed', type: error.type, message: error.message };
+    if (streamed && chunks > 0 && !generation.complete && adapter.endMarked) {
+      span.setAttribute(INCOMPLETE, true);
+      return {
+        kind: 'failed',
+        type: 'incomplete_stream',
+        message: 'the stream ended without its end marker',
+      };
     }
+    return outcome;
   }
+
+  const end = createSpanEnd(span, {
+    now,
+    signal: options.signal,
+    // An end marker makes the generation complete, unless the server reported an error in it.
+    isComplete: () => generation.complete && generation.error === undefined,
+    beforeEnd(raw) {
+      if (idleTimer !== undefined) clearTimeout(idleTimer);
+      const outcome = judge(raw);
+      const early = outcome.kind !== 'complete' && outcome.kind !== 'unobserved';
+      span.setAttributes(genAi ? { ...answerAttributes(early), ...wireAttributes() } : wireAttributes());
+      return outcome;
+    },
+  });
+
+  // One timer per quiet spell, not one per event: an event only notes the time, and the timer,
+  // when it fires early, waits out the rest of the timeout from the last event.
+  let lastActivity = 0;
+  let ended = false;
+  const armIdle = (): void => {
+    const timeout = options.idleTimeoutMs;
+    if (timeout === undefined || ended) return;
+    lastActivity = Date.now();
+    if (idleTimer !== undefined) return;
+    const check = (): void => {
+      const quiet = Date.now() - lastActivity;
+      if (quiet < timeout) {
+        idleTimer = setTimeout(check, timeout - quiet);
+        return;
+      }
+      endOnce({ kind: 'failed', type: 'idle_timeout', message: `no data from upstream for ${timeout} ms` });
+    };
+    idleTimer = setTimeout(check, timeout);
+  };
+  const endOnce: SpanEnd = (outcome) => {
+    ended = true;
+    return end(outcome);
+  };
 
   return {
     event(event) {
       if (ended) return;
+      streamed = true;
       armIdle();
       const { data } = event;
       const { onEvent } = options;
@@ -226,10 +256,7 @@ export function createGenerationSpan(options: GenerationSpanOptions): Generation
           malformed++;
         }
       }
-      const isPing =
-        event.event === 'ping' ||
-        (typeof json === 'object' && json !== null && (json as { type?: unknown }).type === 'ping');
-      if (data !== '[DONE]' && !isPing) tick();
+      if (data !== '[DONE]' && !isPing(event, json)) tick();
       const before = generation.output.length;
       try {
         adapter.event(parsed, event.event, generation, capturing());
@@ -260,7 +287,16 @@ export function createGenerationSpan(options: GenerationSpanOptions): Generation
     oversized() {
       oversized++;
     },
-    end,
+    end: endOnce,
+    failHttp(status) {
+      // The provider's own error type (overloaded_error, ...) says more than the status code.
+      const error = generation.error;
+      endOnce({
+        kind: 'failed',
+        type: error?.type ?? String(status),
+        message: error?.message ?? `HTTP ${status}`,
+      });
+    },
     watchIdle: armIdle,
   };
 }

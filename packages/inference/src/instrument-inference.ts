@@ -6,14 +6,12 @@
 import {
   ConfigError,
   checkOptionNames,
-  clearBodyPending,
-  markBodyPending,
+  endSpanWithBody,
   normalizeMethod,
   TIME_TO_FIRST_BYTE,
-  watchBody,
-  withBody,
 } from '@edgetrace/core';
 import {
+  type CallTarget,
   CLIENT_OPTION_NAMES,
   type ClientOptions,
   callTarget,
@@ -23,13 +21,19 @@ import {
   instrumentFetch,
   withSpan,
 } from '@edgetrace/fetch';
-import { type Attributes, type Span, SpanKind } from '@opentelemetry/api';
-import { type ContentCaptureOptions, messagesAttribute, resolveCapture } from './content.js';
-import { createGenerationSpan, type InferenceEvent } from './generation-span.js';
+import { type Attributes, type Context, type Span, SpanKind, trace } from '@opentelemetry/api';
+import {
+  type ContentCaptureOptions,
+  instructionsAttribute,
+  messagesAttribute,
+  resolveCapture,
+} from './content.js';
+import { createGenerationSpan, type GenerationSpan, type InferenceEvent } from './generation-span.js';
+import { createLineParser } from './ndjson.js';
 import { ADAPTERS, detectProtocol } from './protocols/detect.js';
 import { isObject, type JsonObject, type ProtocolAdapter, type ProtocolName } from './protocols/types.js';
 import { readRequestBody } from './request-body.js';
-import { createEventParser } from './sse.js';
+import { createEventParser, type EventParser, type EventParserOptions, type ServerSentEvent } from './sse.js';
 
 export interface InstrumentInferenceOptions extends ClientOptions {
   /** The wire protocol. @default detected from the path, then from the request body */
@@ -50,6 +54,14 @@ export interface InstrumentInferenceOptions extends ClientOptions {
   onEvent?: (event: InferenceEvent, span: Span) => void;
   /** Called with a whole (non-streamed) JSON answer, to add attributes. */
   onResponse?: (body: unknown, span: Span) => void;
+  /**
+   * When the call runs inside another instrumentation's GenAI span — an SDK that traces itself
+   * (`@anthropic-ai/sdk` 1.x, the AI SDK with telemetry on) — leave `gen_ai.*` to that span, so
+   * tokens are counted once, and record here what only the wire shows (HTTP, time to first
+   * chunk, chunk timing, outcome) under edgetrace's names. `false` records both in full.
+   * @default true
+   */
+  yieldToSdkSpans?: boolean;
 }
 
 const OPTION_NAMES = new Set([
@@ -63,6 +75,7 @@ const OPTION_NAMES = new Set([
   'maxRequestBodyBytes',
   'onEvent',
   'onResponse',
+  'yieldToSdkSpans',
 ]);
 
 const PROVIDERS_BY_HOST: [RegExp, string][] = [
@@ -77,19 +90,18 @@ const PROVIDERS_BY_HOST: [RegExp, string][] = [
   [/(^|\.)(api|gateway\.ai)\.cloudflare\.com$/, 'cloudflare.workers_ai'],
 ];
 
-const PROVIDERS_BY_PROTOCOL: Record<ProtocolName, string> = {
-  'openai.chat': 'openai',
-  'openai.completions': 'openai',
-  tgi: 'tgi',
-  triton: 'triton',
-  anthropic: 'anthropic',
-  'workers-ai': 'cloudflare.workers_ai',
-};
-
 function providerFor(url: URL, adapter: ProtocolAdapter): string {
   const host = url.hostname.toLowerCase();
   for (const [pattern, provider] of PROVIDERS_BY_HOST) if (pattern.test(host)) return provider;
-  return PROVIDERS_BY_PROTOCOL[adapter.name];
+  return adapter.provider;
+}
+
+/** Whether `parent`'s span is a GenAI span of another instrumentation (an SDK that traces itself). */
+function insideGenAiSpan(parent: Context): boolean {
+  const attributes = (trace.getSpan(parent) as { attributes?: unknown } | undefined)?.attributes;
+  if (!isObject(attributes)) return false;
+  for (const key in attributes) if (key.startsWith('gen_ai.')) return true;
+  return false;
 }
 
 function positive(value: number | undefined, name: string): void {
@@ -125,8 +137,19 @@ function parseJson(text: string | undefined): JsonObject | undefined {
   }
 }
 
-const isEventStream = (response: Response): boolean =>
-  response.headers.get('content-type')?.toLowerCase().startsWith('text/event-stream') === true;
+const LINE_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/json-seq'];
+
+/** The parser for a streamed answer, or `undefined` when the answer is a whole JSON document. */
+function streamParser(
+  response: Response,
+  onEvent: (event: ServerSentEvent) => void,
+  options: EventParserOptions,
+): EventParser | undefined {
+  const type = response.headers.get('content-type')?.toLowerCase() ?? '';
+  if (type.startsWith('text/event-stream')) return createEventParser(onEvent, options);
+  if (LINE_TYPES.some((lines) => type.startsWith(lines))) return createLineParser(onEvent, options);
+  return undefined;
+}
 
 /**
  * Returns a traced `fetch` for inference endpoints — call it directly, or pass it as the `fetch`
@@ -148,13 +171,35 @@ export function instrumentInference(
   const capture = resolveCapture(options.captureContent);
   const { tracer, now } = client;
   const explicit = options.protocol === undefined ? undefined : ADAPTERS[options.protocol];
-  const {
-    maxEventBytes,
-    maxRequestBodyBytes = 8 * 1024 * 1024,
-    idleTimeoutMs,
-    onEvent,
-    onResponse,
-  } = options;
+  const { maxRequestBodyBytes = 8 * 1024 * 1024, idleTimeoutMs, onEvent, onResponse } = options;
+  const parserOptions: EventParserOptions =
+    options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes };
+  const yieldToSdkSpans = options.yieldToSdkSpans ?? true;
+
+  /** The span's name and starting attributes: the GenAI ones, or the HTTP ones alone when it yields. */
+  function describe(adapter: ProtocolAdapter, target: CallTarget, body: JsonObject, genAi: boolean) {
+    const summary = adapter.request(body, target.url, capture !== undefined);
+    const model = summary.model ?? options.model;
+    const http = clientAttributes(target.url, target.method);
+    if (!genAi) return { name: http.name, attributes: http.attributes, summary };
+    const attributes: Attributes = {
+      ...http.attributes,
+      'gen_ai.operation.name': adapter.operation,
+      'gen_ai.provider.name': options.provider ?? providerFor(target.url, adapter),
+      ...summary.attributes,
+    };
+    // The conventions: set only for a streaming request; unset means not streaming.
+    if (summary.stream) attributes['gen_ai.request.stream'] = true;
+    if (model !== undefined) attributes['gen_ai.request.model'] = model;
+    if (capture !== undefined && summary.input !== undefined) {
+      attributes['gen_ai.input.messages'] = messagesAttribute(summary.input, capture);
+    }
+    if (capture !== undefined && summary.system !== undefined) {
+      attributes['gen_ai.system_instructions'] = instructionsAttribute(summary.system, capture);
+    }
+    const name = model === undefined ? adapter.operation : `${adapter.operation} ${model}`;
+    return { name, attributes, summary };
+  }
 
   return async function inferenceFetch(input: RequestInfo | URL, givenInit?: RequestInit): Promise<Response> {
     // The parent is read before any await: without AsyncLocalStorage it is gone after one.
@@ -166,25 +211,11 @@ export function instrumentInference(
     const adapter = explicit ?? detectProtocol(target.url, body);
     if (adapter === undefined) return plain(input, init);
 
-    const summary = adapter.request(body ?? {}, target.url, capture !== undefined);
-    const model = summary.model ?? options.model;
-    const { attributes } = clientAttributes(target.url, target.method);
-    const genAi: Attributes = {
-      'gen_ai.operation.name': adapter.operation,
-      'gen_ai.provider.name': options.provider ?? providerFor(target.url, adapter),
-      'gen_ai.request.stream': summary.stream,
-      ...summary.attributes,
-    };
-    if (model !== undefined) genAi['gen_ai.request.model'] = model;
-    if (capture !== undefined && summary.input !== undefined) {
-      genAi['gen_ai.input.messages'] = messagesAttribute(summary.input, capture);
-    }
+    const genAi = !(yieldToSdkSpans && insideGenAiSpan(parent));
+    const { name, attributes, summary } = describe(adapter, target, body ?? {}, genAi);
     const startTime = now();
-    const span = tracer.startSpan(
-      model === undefined ? adapter.operation : `${adapter.operation} ${model}`,
-      { kind: SpanKind.CLIENT, attributes: { ...attributes, ...genAi }, startTime },
-      parent,
-    );
+    const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, startTime }, parent);
+    const choices = summary.attributes['gen_ai.request.choice.count'];
     const generation = createGenerationSpan({
       span,
       adapter,
@@ -194,6 +225,9 @@ export function instrumentInference(
       onEvent,
       onResponse,
       idleTimeoutMs,
+      signal: init?.signal ?? target.request?.signal,
+      choices: typeof choices === 'number' ? choices : undefined,
+      genAi,
     });
 
     let response: Response;
@@ -206,69 +240,72 @@ export function instrumentInference(
     try {
       span.setAttribute(TIME_TO_FIRST_BYTE, (now() - startTime) / 1000);
       span.setAttribute('http.response.status_code', response.status);
-      if (!response.ok) {
-        // An error answer is small and says why: read it, end the span, hand the same bytes on.
-        // (Reading a clone instead would stall in workerd when the caller never reads the body.)
-        let errorText = '';
-        try {
-          errorText = await response.text();
-        } catch (error) {
-          generation.end({ kind: 'error', error });
-          return new Response(null, {
-            status: response.status,
-            statusText: response.statusText,
-            headers: response.headers,
-          });
-        }
-        generation.answer(errorText);
-        generation.end({ kind: 'http', status: response.status });
-        return new Response(errorText, {
-          status: response.status,
-          statusText: response.statusText,
-          headers: response.headers,
-        });
-      }
-      const upstream = response.body;
-      if (upstream === null) {
-        generation.end({ kind: 'complete' });
-        return response;
-      }
-      if (!isEventStream(response)) {
-        response
-          .clone()
-          .text()
-          .then(
-            (answer) => {
-              generation.answer(answer);
-              generation.end({ kind: 'complete' });
-            },
-            (error: unknown) => generation.end({ kind: 'error', error }),
-          );
-        return response;
-      }
-      const parse = createEventParser((event) => generation.event(event), {
-        ...(maxEventBytes === undefined ? {} : { maxEventBytes }),
-        onOversized: () => generation.oversized(),
-      });
-      generation.watchIdle();
-      // A stream nobody starts to read must not hold its trace back (see markBodyPending).
-      markBodyPending(span, () => generation.end({ kind: 'unobserved' }));
-      const watched = watchBody(upstream, {
-        onPull: () => clearBodyPending(span),
-        onChunk: (chunk) => parse(chunk),
-        onEnd: (outcome) =>
-          generation.end(
-            outcome.kind === 'complete'
-              ? { kind: 'complete' }
-              : outcome.kind === 'cancelled'
-                ? { kind: 'cancelled' }
-                : { kind: 'error', error: outcome.error },
-          ),
-      });
-      return withBody(response, watched);
+      return await traceAnswer(response, generation, span, startTime);
     } catch (error) {
       generation.end({ kind: 'error', error });
       return response;
     }
   };
+
+  /** Follows the answer: an error body read whole, a stream watched as it passes, a JSON answer read from a copy. */
+  async function traceAnswer(
+    response: Response,
+    generation: GenerationSpan,
+    span: Span,
+    startTime: number,
+  ): Promise<Response> {
+    if (!response.ok) {
+      // An error answer is small and says why: read it, end the span, hand the same bytes on.
+      // (Reading a clone instead would stall in workerd when the caller never reads the body.)
+      let errorText: string;
+      try {
+        errorText = await response.text();
+      } catch (error) {
+        generation.end({ kind: 'error', error });
+        return copyOf(response, null);
+      }
+      generation.answer(errorText);
+      generation.failHttp(response.status);
+      return copyOf(response, errorText);
+    }
+    if (response.body === null) {
+      generation.end({ kind: 'complete' });
+      return response;
+    }
+    const parse = streamParser(response, (event) => generation.event(event), {
+      ...parserOptions,
+      onOversized: () => generation.oversized(),
+    });
+    if (parse === undefined) {
+      response
+        .clone()
+        .text()
+        .then(
+          (answer) => {
+            generation.answer(answer);
+            generation.end({ kind: 'complete' });
+          },
+          (error: unknown) => generation.end({ kind: 'error', error }),
+        );
+      return response;
+    }
+    generation.watchIdle();
+    return endSpanWithBody(span, response, {
+      now,
+      startTime,
+      streaming: true,
+      end: generation.end,
+      onChunk: parse,
+      timeFirstChunk: false,
+    });
+  }
+}
+
+/** The same answer with `body` in place of its own. */
+function copyOf(response: Response, body: string | null): Response {
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }

@@ -2,17 +2,17 @@
 // `message_delta`, `message_stop`, `ping`, `error`). Usage arrives in `message_start` (input)
 // and `message_delta` (output). https://docs.anthropic.com/en/api/messages-streaming
 import {
-  addFinishReason,
   addOutput,
   chatMessages,
   type Generation,
   isObject,
-  type Message,
   num,
   type ProtocolAdapter,
   readError,
   requestParameters,
+  setFinishReason,
   str,
+  text,
   textMessage,
   textOf,
 } from './types.js';
@@ -24,43 +24,42 @@ function readUsage(usage: unknown, generation: Generation): void {
   const input = num(usage.input_tokens);
   const output = num(usage.output_tokens);
   const cacheRead = num(usage.cache_read_input_tokens);
-  const cacheCreation = num(usage.cache_creation_input_tokens);
+  const cacheWrite = num(usage.cache_creation_input_tokens);
   // The conventions count cached tokens inside gen_ai.usage.input_tokens; Anthropic does not.
-  if (input !== undefined) generation.inputTokens = input + (cacheRead ?? 0) + (cacheCreation ?? 0);
+  if (input !== undefined) generation.inputTokens = input + (cacheRead ?? 0) + (cacheWrite ?? 0);
   if (output !== undefined) generation.outputTokens = output;
   if (cacheRead !== undefined) generation.cacheReadTokens = cacheRead;
-  if (cacheCreation !== undefined) generation.cacheCreationTokens = cacheCreation;
+  if (cacheWrite !== undefined) generation.cacheWriteTokens = cacheWrite;
 }
 
 export const anthropic: ProtocolAdapter = {
   name: 'anthropic',
   operation: 'chat',
+  provider: 'anthropic',
+  endMarked: true,
+  matchPath: (path) => path.endsWith('/messages'),
   request(body, _url, capture) {
-    let input: Message[] | undefined;
-    if (capture) {
-      input = [];
-      const system = textOf(body.system);
-      if (system !== '') input.push(textMessage('system', system));
-      input.push(...chatMessages(body.messages));
-    }
+    const system = capture ? textOf(body.system) : '';
     return {
       model: str(body.model),
       stream: body.stream === true,
       attributes: requestParameters(body, PARAMETERS),
-      ...(input === undefined ? {} : { input }),
+      ...(capture ? { input: chatMessages(body.messages) } : {}),
+      // The API takes the system prompt apart from the messages: the conventions' system instructions.
+      ...(system === '' ? {} : { system: textMessage('system', system).parts }),
     };
   },
   event(data, name, generation, capture) {
     if (!isObject(data)) return;
     const type = str(data.type) ?? name;
     if (type === 'message_start' && isObject(data.message)) {
-      generation.responseId ??= str(data.message.id);
-      generation.responseModel ??= str(data.message.model);
+      generation.responseId ??= text(data.message.id);
+      generation.responseModel ??= text(data.message.model);
       readUsage(data.message.usage, generation);
     } else if (type === 'content_block_delta' && isObject(data.delta)) {
       if (capture) addOutput(generation, data.delta.text);
     } else if (type === 'message_delta') {
-      if (isObject(data.delta)) addFinishReason(generation, data.delta.stop_reason);
+      if (isObject(data.delta)) setFinishReason(generation, data.delta.stop_reason);
       readUsage(data.usage, generation);
     } else if (type === 'message_stop') {
       generation.complete = true;
@@ -77,9 +76,9 @@ export const anthropic: ProtocolAdapter = {
       if (error !== undefined) generation.error = error;
       return;
     }
-    generation.responseId ??= str(body.id);
-    generation.responseModel ??= str(body.model);
-    addFinishReason(generation, body.stop_reason);
+    generation.responseId ??= text(body.id);
+    generation.responseModel ??= text(body.model);
+    setFinishReason(generation, body.stop_reason);
     readUsage(body.usage, generation);
     if (capture) addOutput(generation, textOf(body.content));
     generation.complete = true;

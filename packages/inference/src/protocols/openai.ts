@@ -1,20 +1,24 @@
 // OpenAI-compatible chat completions and completions — vLLM, TGI's Messages API, SGLang,
 // llama.cpp server, Workers AI's OpenAI endpoints, OpenAI: `data:` chunks, the optional usage
-// chunk of `stream_options.include_usage`, and `data: [DONE]`.
+// chunk of `stream_options.include_usage`, and `data: [DONE]`. Choices carry their `index`
+// (several with `n > 1`); llama.cpp adds a `timings` object to its last chunk.
 // https://platform.openai.com/docs/api-reference/chat/streaming
 import {
-  addFinishReason,
   addOutput,
+  allChoicesFinished,
   chatMessages,
   type Generation,
   isObject,
   type JsonObject,
   type Message,
+  num,
   type ProtocolAdapter,
   readError,
   readOpenAiUsage,
   requestParameters,
+  setFinishReason,
   str,
+  text,
   textMessage,
   textOf,
 } from './types.js';
@@ -23,10 +27,22 @@ import {
 const PARAMETERS = { 'gen_ai.request.max_tokens': ['max_completion_tokens', 'max_tokens'] };
 
 function readHead(body: JsonObject, generation: Generation): void {
-  generation.responseId ??= str(body.id);
-  generation.responseModel ??= str(body.model);
-  const fingerprint = str(body.system_fingerprint);
+  generation.responseId ??= text(body.id);
+  generation.responseModel ??= text(body.model);
+  const fingerprint = text(body.system_fingerprint);
   if (fingerprint !== undefined) generation.modelVersion = fingerprint;
+}
+
+/** llama.cpp server's `timings` (milliseconds): prompt processing is the prefill, prediction the decode. */
+function readTimings(timings: unknown, generation: Generation): void {
+  if (!isObject(timings)) return;
+  const prefill = num(timings.prompt_ms);
+  const decode = num(timings.predicted_ms);
+  if (prefill === undefined && decode === undefined) return;
+  generation.server = {
+    ...(prefill === undefined ? {} : { prefill: prefill / 1000 }),
+    ...(decode === undefined ? {} : { decode: decode / 1000 }),
+  };
 }
 
 function createAdapter(chat: boolean): ProtocolAdapter {
@@ -42,13 +58,18 @@ function createAdapter(chat: boolean): ProtocolAdapter {
     if (!Array.isArray(body.choices)) return;
     for (const choice of body.choices) {
       if (!isObject(choice)) continue;
-      addFinishReason(generation, choice.finish_reason);
+      setFinishReason(generation, choice.finish_reason, choice.index);
       if (capture) addOutput(generation, textIn(choice));
     }
   };
+  const suffix = chat ? '/chat/completions' : '/completions';
   return {
     name: chat ? 'openai.chat' : 'openai.completions',
     operation: chat ? 'chat' : 'text_completion',
+    provider: 'openai',
+    endMarked: true,
+    matchPath: (path) => path.endsWith(suffix),
+    matchBody: chat ? (body) => Array.isArray(body.messages) : (body) => body.prompt !== undefined,
     request(body, _url, capture) {
       let input: Message[] | undefined;
       if (capture) {
@@ -82,6 +103,10 @@ function createAdapter(chat: boolean): ProtocolAdapter {
       readHead(data, generation);
       choicesOf(data, generation, capture);
       readOpenAiUsage(data.usage, generation);
+      readTimings(data.timings, generation);
+      // `[DONE]` is the marker, but not every server sends it (TGI 1.4): once every choice has
+      // its finish reason the generation is complete, whatever happens to the stream after.
+      if (allChoicesFinished(generation)) generation.complete = true;
     },
     contentOnly: (data) =>
       data.includes('"finish_reason":null') &&
@@ -95,6 +120,7 @@ function createAdapter(chat: boolean): ProtocolAdapter {
       readHead(body, generation);
       choicesOf(body, generation, capture);
       readOpenAiUsage(body.usage, generation);
+      readTimings(body.timings, generation);
       generation.complete = true;
     },
   };

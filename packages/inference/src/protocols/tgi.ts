@@ -1,16 +1,17 @@
 // Hugging Face Text Generation Inference, native API: `/generate` and `/generate_stream`. Each
-// event carries a token; the last one also `generated_text` and `details` (finish reason and
-// token counts). https://huggingface.github.io/text-generation-inference/
+// event carries a token; the last one also `generated_text`, which is the end marker: without
+// `details: true` in the request every event has `"details": null`, the last one included. With
+// it the last event's details give the finish reason and token counts (`input_length` in recent
+// versions). https://huggingface.github.io/text-generation-inference/
 import {
-  addFinishReason,
   addOutput,
   type Generation,
   isObject,
-  type JsonObject,
   num,
   type ProtocolAdapter,
-  readError,
+  readErrorBody,
   requestParameters,
+  setFinishReason,
   str,
   textMessage,
 } from './types.js';
@@ -23,24 +24,23 @@ const PARAMETERS = {
 
 function readDetails(details: unknown, generation: Generation): void {
   if (!isObject(details)) return;
-  addFinishReason(generation, details.finish_reason);
+  setFinishReason(generation, details.finish_reason);
   const generated = num(details.generated_tokens);
   if (generated !== undefined) generation.outputTokens = generated;
-  const prefill = Array.isArray(details.prefill) ? details.prefill.length : undefined;
-  if (prefill !== undefined && prefill > 0) generation.inputTokens = prefill;
-}
-
-function readError2(body: JsonObject, generation: Generation): boolean {
-  if (body.error === undefined) return false;
-  const error = readError(body.error);
-  const type = str(body.error_type);
-  if (error !== undefined) generation.error = type === undefined ? error : { ...error, type };
-  return true;
+  // Streams report `input_length`; `/generate` lists the prompt's tokens with `decoder_input_details`.
+  const prefill =
+    Array.isArray(details.prefill) && details.prefill.length > 0 ? details.prefill.length : undefined;
+  const input = num(details.input_length) ?? prefill;
+  if (input !== undefined) generation.inputTokens = input;
 }
 
 export const tgi: ProtocolAdapter = {
   name: 'tgi',
   operation: 'text_completion',
+  provider: 'tgi',
+  endMarked: true,
+  matchPath: (path) => path.endsWith('/generate_stream') || path.endsWith('/generate'),
+  matchBody: (body) => typeof body.inputs === 'string',
   request(body, url, capture) {
     const parameters = isObject(body.parameters) ? body.parameters : {};
     return {
@@ -50,21 +50,18 @@ export const tgi: ProtocolAdapter = {
     };
   },
   event(data, _name, generation, capture) {
-    if (!isObject(data) || readError2(data, generation)) return;
+    if (!isObject(data) || readErrorBody(data, generation)) return;
     if (capture && isObject(data.token) && data.token.special !== true)
       addOutput(generation, data.token.text);
-    if (data.details !== undefined && data.details !== null) {
-      readDetails(data.details, generation);
-      generation.complete = true;
-    } else if (typeof data.generated_text === 'string') {
-      generation.complete = true;
-    }
+    readDetails(data.details, generation);
+    if (typeof data.generated_text === 'string') generation.complete = true;
   },
-  contentOnly: (data) => data.includes('"details":null') && !data.includes('"error"'),
+  // Only the last event has text in `generated_text`; the others say null.
+  contentOnly: (data) => data.includes('"generated_text":null') && !data.includes('"error"'),
   response(body, generation, capture) {
     // `/generate` answers an object; some versions a one-element list.
     const answer = Array.isArray(body) ? body[0] : body;
-    if (!isObject(answer) || readError2(answer, generation)) return;
+    if (!isObject(answer) || readErrorBody(answer, generation)) return;
     readDetails(answer.details, generation);
     if (capture) addOutput(generation, answer.generated_text);
     generation.complete = true;

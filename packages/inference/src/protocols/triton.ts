@@ -12,6 +12,7 @@ import {
   readError,
   requestParameters,
   str,
+  text,
   textMessage,
 } from './types.js';
 
@@ -42,7 +43,7 @@ function readAnswer(body: JsonObject, generation: Generation, capture: boolean):
     if (error !== undefined) generation.error = error;
     return;
   }
-  generation.responseModel ??= str(body.model_name);
+  generation.responseModel ??= text(body.model_name);
   const version =
     str(body.model_version) ??
     (typeof body.model_version === 'number' ? String(body.model_version) : undefined);
@@ -57,6 +58,11 @@ function readAnswer(body: JsonObject, generation: Generation, capture: boolean):
 export const triton: ProtocolAdapter = {
   name: 'triton',
   operation: 'text_completion',
+  provider: 'triton',
+  // Backends differ on whether the last event says `sequence_end`; an end without it proves nothing.
+  endMarked: false,
+  matchPath: (_path, url) => tritonModel(url) !== undefined,
+  matchBody: (body) => typeof body.text_input === 'string',
   request(body, url, capture) {
     const named = tritonModel(url);
     const parameters = isObject(body.parameters) ? { ...body.parameters, ...body } : body;

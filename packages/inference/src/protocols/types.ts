@@ -5,16 +5,24 @@ import type { Attributes } from '@opentelemetry/api';
 export type ProtocolName =
   | 'openai.chat'
   | 'openai.completions'
+  | 'openai.responses'
+  | 'openai.embeddings'
   | 'tgi'
+  | 'tei'
   | 'triton'
   | 'anthropic'
-  | 'workers-ai';
+  | 'workers-ai'
+  | 'ollama.chat'
+  | 'ollama.generate'
+  | 'ollama.embed';
+
+/** `gen_ai.operation.name` values we write. */
+export type Operation = 'chat' | 'text_completion' | 'embeddings';
 
 /** A chat or prompt message in the GenAI conventions' shape (text parts only). */
 export interface Message {
   role: string;
   parts: { type: 'text'; content: string }[];
-  finish_reason?: string;
 }
 
 /** What the request says. */
@@ -25,6 +33,8 @@ export interface RequestSummary {
   attributes: Attributes;
   /** The prompt, for content capture (read only when capture is on). */
   input?: Message[];
+  /** System instructions the API takes apart from the messages (Anthropic's `system`), for capture. */
+  system?: Message['parts'];
 }
 
 /** What the response said so far; adapters fill it from events or from the JSON body. */
@@ -32,12 +42,19 @@ export interface Generation {
   responseId?: string | undefined;
   responseModel?: string | undefined;
   modelVersion?: string | undefined;
-  finishReasons: string[];
+  /** One finish reason per choice, at the choice's index (holes where none came yet). */
+  finishReasons: (string | undefined)[];
+  /** Choices the request asked for (`n`, else 1). */
+  readonly choices: number;
   inputTokens?: number | undefined;
   outputTokens?: number | undefined;
   cacheReadTokens?: number | undefined;
-  cacheCreationTokens?: number | undefined;
+  cacheWriteTokens?: number | undefined;
   reasoningTokens?: number | undefined;
+  /** Vectors in an embeddings answer, and their length. */
+  dimensions?: number | undefined;
+  /** What the server says its own time went to, in seconds (Ollama's durations, llama.cpp's timings). */
+  server?: ServerTimings;
   /** Output text parts seen, for content capture (appended only when capture is on). */
   output: string[];
   /** An error the server reported inside a 2xx answer or a stream. */
@@ -46,9 +63,29 @@ export interface Generation {
   complete: boolean;
 }
 
+/** Server-side timings some servers report, in seconds. */
+export interface ServerTimings {
+  total?: number | undefined;
+  load?: number | undefined;
+  prefill?: number | undefined;
+  decode?: number | undefined;
+}
+
+/**
+ * One wire protocol, with all of its facts: how it is recognised, what its request says, how its
+ * events and answers read, and how its streams end. Adding a protocol is one file like this.
+ */
 export interface ProtocolAdapter {
   readonly name: ProtocolName;
-  readonly operation: 'chat' | 'text_completion';
+  readonly operation: Operation;
+  /** `gen_ai.provider.name` when the host names none. */
+  readonly provider: string;
+  /** Whether a request to `path` (the URL's path without a trailing slash) speaks this protocol. */
+  matchPath(path: string, url: URL): boolean;
+  /** Whether a request body of this shape does, when no path matched. @default never */
+  matchBody?(body: JsonObject): boolean;
+  /** Whether a stream ends with a marker, so that one ending without it is incomplete. */
+  readonly endMarked: boolean;
   /** Reads the request's JSON body (`url` for models named in the path). */
   request(body: JsonObject, url: URL, capture: boolean): RequestSummary;
   /** Reads one streamed event (`data` already parsed when it is JSON). */
@@ -152,12 +189,23 @@ export function addOutput(generation: Generation, text: unknown): void {
   if (typeof text === 'string' && text !== '') generation.output.push(text);
 }
 
-/** Adds a finish reason once. */
-export function addFinishReason(generation: Generation, reason: unknown): void {
-  if (typeof reason === 'string' && reason !== '' && !generation.finishReasons.includes(reason)) {
-    generation.finishReasons.push(reason);
-  }
+/** Sets the finish reason of the choice at `index` (the first choice when none is given). */
+export function setFinishReason(generation: Generation, reason: unknown, index: unknown = 0): void {
+  const at = typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < 1024 ? index : 0;
+  if (typeof reason === 'string' && reason !== '') generation.finishReasons[at] = reason;
 }
+
+/** Whether every choice the request asked for has its finish reason. */
+export function allChoicesFinished(generation: Generation): boolean {
+  const { finishReasons, choices } = generation;
+  if (finishReasons.length < choices) return false;
+  for (const reason of finishReasons) if (reason === undefined) return false;
+  return true;
+}
+
+/** A string that says something: empty strings are not facts (TGI's OpenAI API sends `"id": ""`). */
+export const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
 
 /** Reads an error object or message a server sent in a body or an event. */
 export function readError(value: unknown): { type: string; message?: string } | undefined {
@@ -167,4 +215,16 @@ export function readError(value: unknown): { type: string; message?: string } | 
     str(value.type) ?? str(value.code) ?? (typeof value.code === 'number' ? String(value.code) : undefined);
   const message = str(value.message);
   return { type: type ?? 'server_error', ...(message === undefined ? {} : { message }) };
+}
+
+/**
+ * Reads a Hugging Face server's error body (`{"error": "...", "error_type": "validation"}`, TGI
+ * and TEI) into `generation`; returns whether the body was one.
+ */
+export function readErrorBody(body: JsonObject, generation: Generation): boolean {
+  if (body.error === undefined) return false;
+  const error = readError(body.error);
+  const type = str(body.error_type);
+  if (error !== undefined) generation.error = type === undefined ? error : { ...error, type };
+  return true;
 }

@@ -37,6 +37,9 @@ function readResult(result: JsonObject, generation: Generation, capture: boolean
 export const workersAi: ProtocolAdapter = {
   name: 'workers-ai',
   operation: 'chat',
+  provider: 'cloudflare.workers_ai',
+  endMarked: true,
+  matchPath: (path) => path.includes('/ai/run/'),
   request(body, url, capture) {
     let input: Message[] | undefined;
     if (capture) {

@@ -1,0 +1,239 @@
+// Rebuilds the wire-form recordings in this folder from the `*.source.*` files
+// next to it. Node ESM, no dependencies. Run from anywhere:
+//   node convert.mjs            (writes the derived files)
+//   node convert.mjs --check    (only compares, exits 1 on any difference)
+// Every transformation is mechanical (unwrapping a container format, or
+// re-emitting parsed objects in the server's framing). No value is changed.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const read = (name) => readFileSync(join(here, name), 'utf8');
+const check = process.argv.includes('--check');
+let failed = false;
+function out(name, text) {
+  const path = join(here, name);
+  if (check) {
+    let old = null;
+    try {
+      old = readFileSync(path, 'utf8');
+    } catch {}
+    if (old !== text) {
+      failed = true;
+      console.error(`differs: ${name}`);
+    } else console.log(`ok: ${name}`);
+  } else {
+    writeFileSync(path, text);
+    console.log(`wrote: ${name}`);
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+// A YAML single-quoted flow scalar starting at the quote at `start`:
+// '' is an escaped quote, line breaks fold (one break -> space, each empty
+// line -> "\n"), leading/trailing white space of continuation lines is dropped.
+function yamlSingleQuoted(text, start) {
+  if (text[start] !== "'") throw new Error('not at a quote');
+  let raw = '';
+  let i = start + 1;
+  for (;;) {
+    if (i >= text.length) throw new Error('unterminated scalar');
+    const c = text[i];
+    if (c === "'") {
+      if (text[i + 1] === "'") {
+        raw += "'";
+        i += 2;
+        continue;
+      }
+      break;
+    }
+    raw += c;
+    i++;
+  }
+  const lines = raw.split('\n');
+  if (lines.length === 1) return raw;
+  const ws = /^[ \t]+|[ \t]+$/g;
+  let result = lines[0].replace(/[ \t]+$/, '');
+  let empty = 0;
+  for (let k = 1; k < lines.length; k++) {
+    const last = k === lines.length - 1;
+    const l = last ? lines[k].replace(/^[ \t]+/, '') : lines[k].replace(ws, '');
+    if (l === '' && !last) {
+      empty++;
+      continue;
+    }
+    result += (empty > 0 ? '\n'.repeat(empty) : ' ') + l;
+    empty = 0;
+  }
+  return result;
+}
+
+// In a VCR (vcrpy) cassette: the request body and response body string of the
+// interaction whose request `uri:` line is `uri`.
+function cassette(text, method, uri) {
+  const at = text.indexOf(`    method: ${method}\n    uri: ${uri}\n`);
+  if (at < 0) throw new Error(`no ${method} ${uri}`);
+  const reqStart = text.lastIndexOf('- request:\n', at);
+  const bodyKey = text.indexOf('    body: ', reqStart);
+  const reqBody = text[bodyKey + 10] === "'" ? yamlSingleQuoted(text, bodyKey + 10) : null;
+  const strKey = text.indexOf('      string: ', at);
+  const resBody = yamlSingleQuoted(text, strKey + 14);
+  return { reqBody, resBody };
+}
+
+// One entry cut out of huggingface.js packages/inference/test/tapes.json
+// (the lines `\t"<hash>": {` ... `\t},` copied byte for byte).
+function tape(text) {
+  return Object.values(JSON.parse('{' + text.replace(/,\s*$/, '') + '}'))[0];
+}
+
+// Markdown: the code blocks (``` fenced) under the heading line `heading`,
+// up to the next heading of the same or a higher level.
+function mdBlocks(text, heading) {
+  const lines = text.split('\n');
+  const h = lines.indexOf(heading);
+  if (h < 0) throw new Error(`no heading ${heading}`);
+  const level = heading.match(/^#+/)[0].length;
+  const blocks = [];
+  let cur = null;
+  for (let k = h + 1; k < lines.length; k++) {
+    const line = lines[k];
+    const m = line.match(/^(#+) /);
+    if (!cur && m && m[1].length <= level) break;
+    if (/^\s*```/.test(line)) {
+      if (cur) {
+        blocks.push(cur);
+        cur = null;
+      } else cur = { lang: line.trim().slice(3), lines: [] };
+      continue;
+    }
+    if (cur) cur.lines.push(line);
+  }
+  return blocks.map((b) => ({ lang: b.lang, text: b.lines.join('\n') }));
+}
+
+// The body of `curl ... -d '<body>'` (the bytes curl sends).
+function curlBody(shell) {
+  const at = shell.indexOf("-d '");
+  if (at < 0) throw new Error('no -d');
+  return shell.slice(at + 4, shell.indexOf("'", at + 4));
+}
+
+const compact = (jsonText) => JSON.stringify(JSON.parse(jsonText));
+
+// ------------------------------------------------------------------ TGI
+
+// huggingface.js tapes: response.body is the body text as recorded.
+for (const name of [
+  'tgi-generate-stream-default',
+  'tgi-generate-stream-default-dataspace',
+  'tgi-generate-stream-default-noindex',
+]) {
+  const t = tape(read(`${name}.source.tape.txt`));
+  out(`${name}.sse`, t.response.body);
+  out(`${name}.request.json`, t.init.body);
+}
+
+// huggingface_hub VCR cassettes (vcrpy YAML).
+{
+  const uri = 'https://router.huggingface.co/hf-inference/models/google/flan-t5-xxl';
+  const s = cassette(read('tgi-generate-stream-details.source.yaml'), 'POST', uri);
+  out('tgi-generate-stream-details.sse', s.resBody);
+  out('tgi-generate-stream-details.request.json', s.reqBody);
+  const a = cassette(read('tgi-generate-answer.source.yaml'), 'POST', uri);
+  out('tgi-generate-answer.json', a.resBody);
+  out('tgi-generate-answer.request.json', a.reqBody);
+}
+
+// --------------------------------------------------------------- Ollama
+// docs/api.md shows each streamed object pretty-printed in its own block;
+// the server writes one compact JSON object per line, each ending in "\n".
+// Non-streamed answers are written without a trailing newline.
+{
+  const md = read('ollama-api.source.md');
+  const ndjson = (blocks) => blocks.map((b) => compact(b.text) + '\n').join('');
+  const json = (b) => b.filter((x) => x.lang === 'json');
+  const shell = (b) => b.find((x) => x.lang === 'shell');
+
+  let b = mdBlocks(md, '#### Generate request (Streaming)');
+  out('ollama-generate-stream.ndjson', ndjson(json(b)));
+  out('ollama-generate-stream.request.json', curlBody(shell(b).text));
+
+  b = mdBlocks(md, '#### Request (No streaming)');
+  out('ollama-generate-answer.json', compact(json(b)[0].text));
+  out('ollama-generate-answer.request.json', curlBody(shell(b).text));
+
+  b = mdBlocks(md, '#### Chat request (Streaming)');
+  out('ollama-chat-stream.ndjson', ndjson(json(b)));
+  out('ollama-chat-stream.request.json', curlBody(shell(b).text));
+
+  b = mdBlocks(md, '#### Chat request (Streaming with tools)');
+  out('ollama-chat-stream-tools.ndjson', ndjson(json(b)));
+  out('ollama-chat-stream-tools.request.json', curlBody(shell(b).text));
+
+  b = mdBlocks(md, '#### Chat request (No streaming)');
+  out('ollama-chat-answer.json', compact(json(b)[0].text));
+  out('ollama-chat-answer.request.json', curlBody(shell(b).text));
+
+  b = mdBlocks(md, '#### Chat request (No streaming, with tools)');
+  out('ollama-chat-answer-tools.json', compact(json(b)[0].text));
+  out('ollama-chat-answer-tools.request.json', curlBody(shell(b).text));
+
+  b = mdBlocks(md, '## Generate Embeddings');
+  out('ollama-embed-answer.json', compact(json(b)[0].text));
+  out('ollama-embed-answer.request.json', curlBody(shell(b).text));
+}
+
+// --------------------------------------------------------------- Triton
+// tensorrtllm_backend docs/multimodal.md, step 7: a curl to generate_stream
+// and the `data: ` line it printed (indented inside a list item).
+{
+  const md = read('triton-generate-stream.source.md');
+  const lines = md.split('\n');
+  const r = lines.findIndex((l) => l.trim() === '# response');
+  const curlLine = lines
+    .slice(0, r)
+    .reverse()
+    .find((l) => l.trim().startsWith("-d '"));
+  const data = lines.slice(r + 1).find((l) => l.trim().startsWith('data: '));
+  out('triton-generate-stream.sse', data.trim() + '\n\n');
+  out('triton-generate-stream.request.json', curlBody(curlLine.trim()));
+}
+
+// ------------------------------------------------------------ Anthropic
+// vercel/ai saveRawChunks: one JSON chunk per line (no SSE envelope). The
+// Messages API names each event after the chunk's `type`.
+{
+  const lines = read('anthropic-messages-stream-thinking.source.chunks.txt')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  out(
+    'anthropic-messages-stream-thinking.sse',
+    lines.map((l) => `event: ${JSON.parse(l).type}\ndata: ${l}\n\n`).join(''),
+  );
+  // vercel/ai stores the non-streamed body pretty-printed; the API sends it compact.
+  out('anthropic-messages-answer.json', compact(read('anthropic-messages-answer.source.json')));
+}
+
+// ------------------------------------------------------------------ TEI
+// insta YAML snapshot of the parsed `/embed` answer (Vec<Vec<f32>>); the
+// number literals are copied as written.
+{
+  const snap = read('tei-embed-answer.source.snap');
+  const body = snap.split('\n---\n')[1];
+  const rows = [];
+  for (const line of body.split('\n')) {
+    if (line.trim() === '') continue;
+    let m;
+    if ((m = line.match(/^- - (\S+)$/))) rows.push([m[1]]);
+    else if ((m = line.match(/^ {2}- (\S+)$/))) rows[rows.length - 1].push(m[1]);
+    else throw new Error(`unexpected snapshot line: ${line}`);
+  }
+  for (const row of rows) for (const n of row) if (!Number.isFinite(Number(n))) throw new Error(n);
+  out('tei-embed-answer.json', '[' + rows.map((r) => '[' + r.join(',') + ']').join(',') + ']');
+  out('tei-embed-answer.request.json', '{"inputs":"test","dimensions":128}');
+}
+
+if (failed) process.exit(1);

@@ -1,0 +1,39 @@
+// Newline-delimited JSON (Ollama's native API, `application/x-ndjson`): each line is one event.
+// A push parser like the SSE one, fed chunks as they pass, cutting nothing and keeping only the
+// unfinished last line; a line longer than the limit is skipped and counted, never buffered.
+// https://github.com/ndjson/ndjson-spec
+import type { EventParser, EventParserOptions, ServerSentEvent } from './sse.js';
+
+const NEWLINE = 10;
+
+/** Calls `onEvent` with each non-blank line as an event's `data` (its `event` and `id` are empty). */
+export function createLineParser(
+  onEvent: (event: ServerSentEvent) => void,
+  options: EventParserOptions = {},
+): EventParser {
+  const { maxEventBytes = 1024 * 1024, onOversized } = options;
+  const decoder = new TextDecoder();
+  let tail = '';
+  let skipping = false;
+  const emit = (line: string): void => {
+    const data = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (data.trim() !== '') onEvent({ event: '', data, id: '' });
+  };
+  return (chunk) => {
+    let start = 0;
+    for (let i = chunk.indexOf(NEWLINE); i >= 0; i = chunk.indexOf(NEWLINE, start)) {
+      if (skipping) skipping = false;
+      else emit(tail + decoder.decode(chunk.subarray(start, i)));
+      tail = '';
+      start = i + 1;
+    }
+    if (skipping || start >= chunk.length) return;
+    tail += decoder.decode(chunk.subarray(start), { stream: true });
+    if (tail.length > maxEventBytes) {
+      tail = '';
+      decoder.decode(); // drop a partial character of the skipped line
+      skipping = true;
+      onOversized?.();
+    }
+  };
+}

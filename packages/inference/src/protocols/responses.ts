@@ -1,0 +1,127 @@
+// OpenAI's Responses API (`POST …/responses`), served by OpenAI and by vLLM: named events
+// (`response.created`, `response.output_text.delta`, ..., `response.completed`) whose data carry
+// a `type` field; the final `response.completed`, `response.incomplete` or `response.failed`
+// holds the whole response with its usage. It has no finish reason: `completed` is `stop` (or
+// `tool_call` when the output calls a function), `incomplete` gives its reason.
+// https://platform.openai.com/docs/api-reference/responses-streaming
+import {
+  addOutput,
+  type Generation,
+  isObject,
+  type JsonObject,
+  type Message,
+  num,
+  type ProtocolAdapter,
+  readError,
+  requestParameters,
+  setFinishReason,
+  str,
+  text,
+  textMessage,
+  textOf,
+} from './types.js';
+
+const PARAMETERS = { 'gen_ai.request.max_tokens': ['max_output_tokens'] };
+
+/** Where a response ended: the three final events. */
+const FINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
+function readUsage(usage: unknown, generation: Generation): void {
+  if (!isObject(usage)) return;
+  const input = num(usage.input_tokens);
+  const output = num(usage.output_tokens);
+  if (input !== undefined) generation.inputTokens = input;
+  if (output !== undefined) generation.outputTokens = output;
+  const cached = isObject(usage.input_tokens_details)
+    ? num(usage.input_tokens_details.cached_tokens)
+    : undefined;
+  if (cached !== undefined) generation.cacheReadTokens = cached;
+  const reasoning = isObject(usage.output_tokens_details)
+    ? num(usage.output_tokens_details.reasoning_tokens)
+    : undefined;
+  if (reasoning !== undefined) generation.reasoningTokens = reasoning;
+}
+
+const callsTool = (output: unknown): boolean =>
+  Array.isArray(output) &&
+  output.some((item) => isObject(item) && str(item.type)?.endsWith('_call') === true);
+
+/** The text of the output's message items, for content capture. */
+function outputText(output: unknown): string {
+  if (!Array.isArray(output)) return '';
+  return output
+    .filter((item): item is JsonObject => isObject(item) && item.type === 'message')
+    .map((item) => textOf(item.content))
+    .join('');
+}
+
+/** Reads a whole response object: the non-streamed answer, or the one a final event carries. */
+function readResponse(
+  response: JsonObject,
+  generation: Generation,
+  capture: boolean,
+  streamed: boolean,
+): void {
+  generation.responseId ??= text(response.id);
+  generation.responseModel ??= text(response.model);
+  readUsage(response.usage, generation);
+  const error = readError(response.error);
+  if (error !== undefined) generation.error = error;
+  const status = str(response.status);
+  if (status === 'completed') setFinishReason(generation, callsTool(response.output) ? 'tool_call' : 'stop');
+  else if (status === 'incomplete' && isObject(response.incomplete_details)) {
+    const reason = str(response.incomplete_details.reason);
+    setFinishReason(generation, reason === 'max_output_tokens' ? 'length' : reason);
+  } else if (status === 'failed' && error === undefined) generation.error = { type: 'response_failed' };
+  if (capture && !streamed) addOutput(generation, outputText(response.output));
+}
+
+function inputMessages(body: JsonObject): Message[] {
+  if (typeof body.input === 'string') return [textMessage('user', body.input)];
+  if (!Array.isArray(body.input)) return [];
+  return body.input
+    .filter((item): item is JsonObject => isObject(item) && typeof item.role === 'string')
+    .map((item) => textMessage(str(item.role) ?? 'user', textOf(item.content)));
+}
+
+export const openaiResponses: ProtocolAdapter = {
+  name: 'openai.responses',
+  operation: 'chat',
+  provider: 'openai',
+  endMarked: true,
+  matchPath: (path) => path.endsWith('/responses'),
+  request(body, _url, capture) {
+    const instructions = capture ? str(body.instructions) : undefined;
+    return {
+      model: str(body.model),
+      stream: body.stream === true,
+      attributes: requestParameters(body, PARAMETERS),
+      ...(capture ? { input: inputMessages(body) } : {}),
+      ...(instructions === undefined || instructions === ''
+        ? {}
+        : { system: textMessage('system', instructions).parts }),
+    };
+  },
+  event(data, name, generation, capture) {
+    if (!isObject(data)) return;
+    const type = str(data.type) ?? name;
+    if (type === 'response.output_text.delta') {
+      if (capture) addOutput(generation, data.delta);
+    } else if (type === 'response.created' || type === 'response.in_progress' || FINAL.has(type)) {
+      if (isObject(data.response)) readResponse(data.response, generation, capture, true);
+      if (FINAL.has(type)) generation.complete = true;
+    } else if (type === 'error') {
+      const message = str(data.message);
+      generation.error = {
+        type: str(data.code) ?? 'server_error',
+        ...(message === undefined ? {} : { message }),
+      };
+    }
+  },
+  contentOnly: (data) => data.startsWith('{"type":"response.output_text.delta"'),
+  response(body, generation, capture) {
+    if (!isObject(body)) return;
+    readResponse(body, generation, capture, false);
+    generation.complete = true;
+  },
+};
