@@ -1,6 +1,7 @@
 // Runs a Worker module in a real workerd through Miniflare, bundled from TypeScript source with
 // esbuild — for code that must run under flags the vitest pool cannot give its own runner
 // (it always enables Node compatibility), such as a Worker without `nodejs_compat`.
+import { builtinModules } from 'node:module';
 import { build } from 'esbuild';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { afterAll, beforeAll } from 'vitest';
@@ -64,6 +65,7 @@ export function useWorker(options: () => WorkerdOptions): RunningWorker {
 }
 
 export async function startWorker(options: WorkerdOptions): Promise<RunningWorker> {
+  const nodeCompat = options.compatibilityFlags?.includes('nodejs_compat') === true;
   const bundle = await build({
     entryPoints: [options.entry],
     bundle: true,
@@ -73,6 +75,12 @@ export async function startWorker(options: WorkerdOptions): Promise<RunningWorke
     write: false,
     mainFields: ['module', 'main'],
     conditions: ['workerd', 'worker', 'import'],
+    // As wrangler does: with Node compatibility, workerd provides Node's modules (an SDK's
+    // Node-only paths import them, unused in a Worker), to CommonJS dependencies as well.
+    external: nodeCompat ? [...builtinModules, ...builtinModules.map((name) => `node:${name}`)] : [],
+    ...(nodeCompat
+      ? { banner: { js: "import { createRequire } from 'node:module'; const require = createRequire('/');" } }
+      : {}),
   });
   const script = bundle.outputFiles[0]?.text ?? '';
   const mf = new Miniflare(

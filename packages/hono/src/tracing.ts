@@ -5,6 +5,7 @@
 import {
   ConfigError,
   checkOptionNames,
+  createSpanEnd,
   type EdgeTracerProvider,
   endSpanWithBody,
   errorType,
@@ -12,7 +13,6 @@ import {
   headerNames,
   isStreamingResponse,
   materializeBody,
-  recordError,
   recordHeaders,
   TIME_TO_FIRST_BYTE,
   VERSION,
@@ -215,14 +215,15 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
     c.set('span', span);
     c.set('traceContext', active);
     const ownIndex = c.req.routeIndex;
+    // One ending for every path (core's rules: a client that went away is a cancellation).
+    const endSpan = createSpanEnd(span, { now, signal: request.signal });
 
     try {
       await contextManager.with(active, next);
     } catch (error) {
       // What Hono's error handler did not turn into a response: record it, end, rethrow.
-      recordError(span, error);
       span.setAttribute('http.response.status_code', 500);
-      span.end(now());
+      endSpan({ kind: 'error', error });
       flush(provider, waitUntil, span.spanContext().traceId);
       throw error;
     }
@@ -252,9 +253,15 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
       let sent = materializeBody(response);
       if (traceResponse) sent = withHeader(sent, 'traceresponse', formatTraceParent(span.spanContext()));
       if (span.isRecording() && isStreaming(sent)) {
-        sent = endSpanWithBody(span, sent, { now, startTime, streaming: true, endUnread: false });
+        sent = endSpanWithBody(span, sent, {
+          now,
+          startTime,
+          streaming: true,
+          endUnread: false,
+          end: endSpan,
+        });
       } else {
-        span.end(now());
+        endSpan({ kind: 'complete' });
       }
       if (sent !== response) {
         // Unset first: Hono's setter otherwise copies the old response's headers onto a new one.
@@ -263,7 +270,7 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
       }
     } catch (error) {
       // Telemetry must not break the response; a failure here only ends the span.
-      span.end(now());
+      endSpan({ kind: 'complete' });
       diag.error('edgetrace: tracing() failed after the handler; the span is ended', error);
     }
     flush(provider, waitUntil, span.spanContext().traceId);
