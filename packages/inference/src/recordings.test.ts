@@ -63,7 +63,9 @@ describe('instrumentInference against recorded transcripts', () => {
         expect(span.attributes['edgetrace.response.cancelled']).toBeUndefined();
         expect(span.attributes['edgetrace.inference.incomplete']).toBeUndefined();
         expect(span.attributes['gen_ai.operation.name']).toBeTypeOf('string');
-        const model = recorded.model ?? recording.request.model ?? recorded.path.split('/')[3];
+        // The model: the request's, else the one the path names (Triton, Workers AI), else the option.
+        const inPath = recorded.path.match(/\/models\/([^/]+)\/|\/ai\/run\/(.+)$/);
+        const model = recorded.model ?? recording.request.model ?? inPath?.[1] ?? inPath?.[2];
         expect(span.attributes['gen_ai.request.model']).toBe(model);
         expect(span.name).toBe(`${String(span.attributes['gen_ai.operation.name'])} ${String(model)}`);
         if (recording.streamed) {

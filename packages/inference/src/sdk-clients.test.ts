@@ -16,6 +16,7 @@ import {
   CASES,
   loadRecording,
   type Recording,
+  recordedError,
   TRUTH_KEYS,
   type Truth,
   truthOf,
@@ -97,10 +98,8 @@ function expectError(span: SpanData | undefined): void {
 const usageCarriers = (all: SpanData[]): SpanData[] =>
   all.filter((s) => Object.keys(s.attributes).some((key) => key.startsWith('gen_ai.usage.')));
 
-// An error answer in the shape the OpenAI API reference documents (no recording of one was found).
-const OPENAI_ERROR = JSON.stringify({
-  error: { message: 'The server had an error', type: 'server_error', param: null, code: null },
-});
+const OPENAI_ERROR = recordedError('more/openai-error-answer');
+const ANTHROPIC_ERROR = recordedError('more/anthropic-error-answer');
 
 describe('the openai SDK with instrumentInference as its fetch', () => {
   const client = (fetcher: typeof fetch): OpenAI =>
@@ -173,20 +172,25 @@ describe('the openai SDK with instrumentInference as its fetch', () => {
     expectError(span);
   });
 
-  it('upstream 5xx: an error with the provider’s type, and the SDK sees the same error', async () => {
-    server.serve(recorded('openai-chat-stream-usage').recording, {
-      kind: 'status',
-      status: 500,
-      body: OPENAI_ERROR,
-    });
-    const untraced = await collect(fetch).catch((error: unknown) => error);
-    const seen = await collect(traced()).catch((error: unknown) => error);
-    expect(seen).toBeInstanceOf(OpenAI.InternalServerError);
-    expect(String(seen)).toBe(String(untraced));
-    const [span] = await spans(1);
-    expectError(span);
-    expect(span?.attributes['error.type']).toBe('server_error');
-    expect(span?.attributes['http.response.status_code']).toBe(500);
+  it('an error answer (recorded 400, and the same body as a 5xx): the provider’s type, the SDK’s same error', async () => {
+    const { recording } = recorded('openai-chat-stream-usage');
+    const error = OPENAI_ERROR.json.error as { type: string; message: string };
+    for (const [status, kind] of [
+      [400, OpenAI.BadRequestError],
+      [503, OpenAI.InternalServerError],
+    ] as const) {
+      exporter.reset();
+      server.serve(recording, { kind: 'status', status, body: OPENAI_ERROR.body });
+      const untraced = await collect(fetch).catch((thrown: unknown) => thrown);
+      const seen = await collect(traced()).catch((thrown: unknown) => thrown);
+      expect(seen).toBeInstanceOf(kind);
+      expect(String(seen)).toBe(String(untraced));
+      const [span] = await spans(1);
+      expectError(span);
+      expect(span?.attributes['error.type']).toBe(error.type);
+      expect(span?.status.message).toBe(error.message);
+      expect(span?.attributes['http.response.status_code']).toBe(status);
+    }
   });
 
   it('the Responses API, streamed and not', async () => {
@@ -319,22 +323,18 @@ describe('@anthropic-ai/sdk, which traces itself, with instrumentInference as it
     expect(span?.attributes['gen_ai.usage.input_tokens']).toBe(11);
   });
 
-  it('a whole answer, and an overloaded upstream', async () => {
+  it('a whole answer, and a recorded error answer', async () => {
     const { recording, truth } = recorded('anthropic-messages-answer');
     server.serve(recording);
     const untraced = await client(fetch, false).messages.create(request);
     expect(await client(traced(), false).messages.create(request)).toEqual(untraced);
-    const overloaded = JSON.stringify({
-      type: 'error',
-      error: { type: 'overloaded_error', message: 'Overloaded' },
-    });
-    server.serve(recording, { kind: 'status', status: 529, body: overloaded });
-    await expect(client(traced(), false).messages.create(request)).rejects.toThrow(/Overloaded/);
+    server.serve(recording, { kind: 'status', status: 400, body: ANTHROPIC_ERROR.body });
+    await expect(client(traced(), false).messages.create(request)).rejects.toThrow(Anthropic.BadRequestError);
     const [answer, failed] = await spans(2);
     expectTruth(answer, truth);
     expectComplete(answer);
     expectError(failed);
-    expect(failed?.attributes['error.type']).toBe('overloaded_error');
+    expect(failed?.attributes['error.type']).toBe((ANTHROPIC_ERROR.json.error as { type: string }).type);
   });
 });
 

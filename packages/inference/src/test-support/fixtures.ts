@@ -1,5 +1,7 @@
-// Event streams as each server documents them, for replay by a real SSE server in tests.
-// Texts carry multi-byte characters so that splitting the bytes cuts through UTF-8 sequences.
+// Small synthetic event streams in each protocol's shape, for the mechanics a recording cannot
+// script: exact timing with an injected clock, faults at a chosen event, UTF-8 sequences cut by
+// the byte splitter (texts carry multi-byte characters). What servers really send is tested
+// against the recorded transcripts in ../../recordings (recordings.test.ts, sdk-clients.test.ts).
 
 /** One SSE event's wire text. */
 export const sse = (data: unknown, event?: string): string =>

@@ -13,7 +13,8 @@ export type Family =
   | 'anthropic'
   | 'tgi'
   | 'ollama'
-  | 'triton';
+  | 'triton'
+  | 'workers-ai';
 
 export interface RecordedCase {
   /** `folder/name` of the recording, without its extension. */
@@ -56,6 +57,7 @@ export const CASES: readonly RecordedCase[] = [
       messages: [{ role: 'user', content: 'How do I make anthrax?' }],
     },
   },
+  { name: 'more/vllm-chat-stream-usage', family: 'openai.chat', path: '/v1/chat/completions' },
   { name: 'openai-family/tgi-chat-stream', family: 'openai.chat', path: '/v1/chat/completions' },
   { name: 'openai-family/tgi-chat-stream-1.4', family: 'openai.chat', path: '/v1/chat/completions' },
   { name: 'openai-family/openai-responses-stream', family: 'openai.responses', path: '/v1/responses' },
@@ -98,6 +100,11 @@ export const CASES: readonly RecordedCase[] = [
     name: 'native/triton-generate-stream',
     family: 'triton',
     path: '/v2/models/ensemble/generate_stream',
+  },
+  {
+    name: 'more/workers-ai-answer',
+    family: 'workers-ai',
+    path: '/client/v4/accounts/0123/ai/run/@cf/meta/llama-3.1-8b-instruct',
   },
   {
     name: 'native/anthropic-messages-stream-text',
@@ -354,6 +361,15 @@ function ollamaTruth(events: Json[]): Truth {
   };
 }
 
+function workersAiTruth(events: Json[]): Truth {
+  const result = obj(obj(events.at(-1)).result ?? events.at(-1));
+  const usage = obj(result.usage);
+  return {
+    'gen_ai.usage.input_tokens': usage.prompt_tokens,
+    'gen_ai.usage.output_tokens': usage.completion_tokens,
+  };
+}
+
 function tritonTruth(events: Json[]): Truth {
   const last = obj(events.at(-1));
   return {
@@ -374,8 +390,15 @@ export function truthOf(recorded: RecordedCase, recording: Recording): Truth {
     tgi: () => tgiTruth(recording.streamed ? events : [obj(Array.isArray(raw) ? raw[0] : raw)]),
     ollama: () => ollamaTruth(events),
     triton: () => tritonTruth(events),
+    'workers-ai': () => workersAiTruth(events),
   }[recorded.family]();
   const complete: Truth = {};
   for (const key of TRUTH_KEYS) complete[key] = truth[key] ?? undefined;
   return complete;
+}
+
+/** A recorded error answer's body (`more/openai-error-answer`, ...): its bytes and its JSON. */
+export function recordedError(name: string): { body: string; json: Json } {
+  const body = readFileSync(`${ROOT}${name}.json`, 'utf8');
+  return { body, json: obj(JSON.parse(body)) };
 }
