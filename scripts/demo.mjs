@@ -103,7 +103,8 @@ async function printStream(response) {
   }
 }
 
-const traceOf = (response) => response.headers.get('traceresponse')?.split('-')[1] ?? '?';
+const traceOf = (response) =>
+  /trace;desc=00-([0-9a-f]{32})-/.exec(response.headers.get('server-timing') ?? '')?.[1] ?? '?';
 
 async function main() {
   step('starting the viewer, the mock GPU server and the demo Worker (wrangler dev)');

@@ -8,6 +8,7 @@ import { readEventStream } from '@edgetrace/inference';
 import { describe, expect, it } from 'vitest';
 import type { ViewerSpan } from '../apps/viewer/src/decode.js';
 import { DEMO_WORKER_ENTRY, useDemoStack } from './support/demo-stack.js';
+import { responseTraceId } from './support/otlp-spans.js';
 import { startWorker } from './support/workerd.js';
 
 const FAST = { 'x-mock-queue-ms': '2', 'x-mock-prefill-ms': '5', 'x-mock-token-ms': '3' };
@@ -43,7 +44,7 @@ describe('the demo, end to end', () => {
       headers: { ...FAST, 'content-type': 'application/json' },
       body: JSON.stringify(CHAT),
     });
-    const traceId = (response.headers.get('traceresponse') ?? '').split('-')[1] ?? '';
+    const traceId = responseTraceId(response);
     expect(await streamedText(response)).toBe('The quick brown fox jumps over');
     await expect.poll(() => traceOf(traceId).length, { timeout: 10_000 }).toBe(6);
     const spans = traceOf(traceId);
@@ -77,7 +78,7 @@ describe('the demo, end to end', () => {
       headers: { ...FAST, 'x-mock-token-ms': '20', 'content-type': 'application/json' },
       body: JSON.stringify({ ...CHAT, max_tokens: 200 }),
     });
-    const traceId = (response.headers.get('traceresponse') ?? '').split('-')[1] ?? '';
+    const traceId = responseTraceId(response);
     const reader = response.body?.getReader();
     await reader?.read();
     await reader?.read();
@@ -102,7 +103,7 @@ describe('the demo, end to end', () => {
     expect(compare.answers.map((a) => a.status)).toEqual([200, 200]);
     const failed = await post('/v1/chat/completions', CHAT, { 'x-mock-fault': 'status=503' });
     expect(failed.status).toBe(503);
-    const traceId = (failed.headers.get('traceresponse') ?? '').split('-')[1] ?? '';
+    const traceId = responseTraceId(failed);
     await expect
       .poll(() => traceOf(traceId).find((s) => s.kind === 3)?.attributes['error.type'], { timeout: 10_000 })
       .toBe('overloaded_error');

@@ -113,7 +113,7 @@ describe.each(WORKERD_RUNTIMES)('a Hono Worker in workerd with $name', (runtime)
     expect(report.upstream.valid).toBe(true);
     const [, upstreamTrace, upstreamParent] = TRACEPARENT.exec(report.upstream.traceparent ?? '') ?? [];
     expect(upstreamTrace).toBe(callerTrace);
-    expect(response.headers.get('traceresponse')).toBe(`00-${callerTrace}-${report.span_id}-01`);
+    expect(response.headers.get('server-timing')).toBe(`trace;desc=00-${callerTrace}-${report.span_id}-01`);
 
     await expect.poll(async () => (await received()).length, { timeout: 10_000 }).toBe(2);
     const spans = await received();

@@ -2,6 +2,7 @@
 // secret query values and prompt text never reach the exported spans unless capture is asked for.
 import { describe, expect, it } from 'vitest';
 import { useDemoStack } from './support/demo-stack.js';
+import { responseTraceId } from './support/otlp-spans.js';
 
 const SECRETS = {
   upstreamKey: 'sk-upstream-4f1c9e',
@@ -25,7 +26,7 @@ describe('secrets and privacy', () => {
         messages: [{ role: 'user', content: SECRETS.prompt }],
       }),
     });
-    const traceId = (response.headers.get('traceresponse') ?? '').split('-')[1] ?? '';
+    const traceId = responseTraceId(response);
     await response.text();
     // The worker's two spans and the mock's four.
     await expect.poll(() => stack.viewer.store.get(traceId)?.length ?? 0, { timeout: 10_000 }).toBe(6);

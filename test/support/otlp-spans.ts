@@ -30,3 +30,8 @@ export function attribute(span: ExportedSpan | undefined, key: string): unknown 
   const value = span?.attributes?.find((a) => a.key === key)?.value;
   return value === undefined ? undefined : Object.values(value)[0];
 }
+
+/** The trace id a response names in its W3C `Server-Timing` metric (`trace;desc=00-{trace-id}-...`), or ''. */
+export function responseTraceId(response: Response): string {
+  return /trace;desc=00-([0-9a-f]{32})-/.exec(response.headers.get('server-timing') ?? '')?.[1] ?? '';
+}

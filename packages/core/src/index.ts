@@ -83,6 +83,7 @@ export {
   KNOWN_TRACE_FLAGS,
   parseTraceParent,
   RANDOM_TRACE_FLAG,
+  serverTimingMetric,
 } from './trace-context.js';
 export { createTraceState, parseTraceState } from './trace-state.js';
 export type {

@@ -26,6 +26,65 @@ function inject(ctx: Context): Record<string, string> {
   return carrier;
 }
 
+// The spec's conformance harness cases (w3c/trace-context@acab820, test/test.py), as a table:
+// a header either continues the trace (same trace id) or restarts it.
+const TP = '00-12345678901234567890123456789012-1234567890123456-01';
+const CONTINUED = [
+  TP,
+  'cc-12345678901234567890123456789012-1234567890123456-01',
+  'cc-12345678901234567890123456789012-1234567890123456-01-what-the-future-will-be-like',
+  ` ${TP}`,
+  `\t${TP}`,
+  `${TP} `,
+  `${TP}\t`,
+  `\t ${TP} \t`,
+  '00-12345678901234567890123456789012-1234567890123456-02',
+  '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+  '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00',
+];
+const RESTARTED = [
+  `${TP}.`,
+  `${TP}-what-the-future-will-be-like`,
+  'cc-12345678901234567890123456789012-1234567890123456-01.what-the-future-will-be-like',
+  'ff-12345678901234567890123456789012-1234567890123456-01',
+  '.0-12345678901234567890123456789012-1234567890123456-01',
+  '0.-12345678901234567890123456789012-1234567890123456-01',
+  '000-12345678901234567890123456789012-1234567890123456-01',
+  '0000-12345678901234567890123456789012-1234567890123456-01',
+  '0-12345678901234567890123456789012-1234567890123456-01',
+  '00-00000000000000000000000000000000-1234567890123456-01',
+  '00-.2345678901234567890123456789012-1234567890123456-01',
+  '00-1234567890123456789012345678901.-1234567890123456-01',
+  '00-123456789012345678901234567890123-1234567890123456-01',
+  '00-1234567890123456789012345678901-1234567890123456-01',
+  '00-12345678901234567890123456789012-0000000000000000-01',
+  '00-12345678901234567890123456789012-.234567890123456-01',
+  '00-12345678901234567890123456789012-123456789012345.-01',
+  '00-12345678901234567890123456789012-12345678901234567-01',
+  '00-12345678901234567890123456789012-123456789012345-01',
+  '00-12345678901234567890123456789012-1234567890123456-.0',
+  '00-12345678901234567890123456789012-1234567890123456-0.',
+  '00-12345678901234567890123456789012-1234567890123456-001',
+  '00-12345678901234567890123456789012-1234567890123456-1',
+];
+
+describe('traceparent against the spec harness', () => {
+  it.each(CONTINUED)('continues %j', (header) => {
+    const parsed = parseTraceParent(header);
+    expect(parsed?.traceId).toBe(header.trim().split('-')[1]);
+    expect(extract({ traceparent: header })?.traceId).toBe(parsed?.traceId);
+  });
+
+  it.each(RESTARTED)('restarts on %j', (header) => {
+    expect(parseTraceParent(header)).toBeNull();
+    expect(extract({ traceparent: header, tracestate: 'foo=1' })).toBeUndefined();
+  });
+
+  it('restarts on two traceparent headers', () => {
+    expect(extract({ traceparent: [TP, TP] })).toBeUndefined();
+  });
+});
+
 describe('parseTraceParent', () => {
   it('parses version 00', () => {
     expect(parseTraceParent(`00-${TRACE_ID}-${SPAN_ID}-01`)).toEqual({
@@ -111,7 +170,7 @@ describe('createTraceContextPropagator', () => {
   });
 
   it('keeps the parent but drops an invalid tracestate', () => {
-    const span = extract({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-01`, tracestate: 'a=1,a=2' });
+    const span = extract({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-01`, tracestate: '@a=1,b=2' });
     expect(span?.traceId).toBe(TRACE_ID);
     expect(span?.traceState).toBeUndefined();
   });

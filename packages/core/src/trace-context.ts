@@ -53,6 +53,15 @@ export function formatTraceParent(spanContext: SpanContext): string {
   return `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
 }
 
+/**
+ * The W3C Trace Context response metric for `Server-Timing`: `trace;desc=00-{trace-id}-{span-id}-{flags}`,
+ * with only the sampled and random flags (w3c/trace-context spec/21-http_response_header_format.md,
+ * which replaced the `traceresponse` header).
+ */
+export function serverTimingMetric(spanContext: SpanContext): string {
+  return `trace;desc=${formatTraceParent(spanContext)}`;
+}
+
 function headerValue(carrier: unknown, getter: TextMapGetter, key: string): string | undefined {
   const value = getter.get(carrier, key);
   if (Array.isArray(value)) return value.length === 0 ? undefined : value.join(',');

@@ -1,5 +1,6 @@
 // W3C Trace Context `tracestate`: parse, immutable updates, and serialisation with the spec's
-// truncation rules. https://www.w3.org/TR/trace-context-2/#tracestate-header
+// truncation rules, as the spec text reads at w3c/trace-context@acab820 (2026-06-29):
+// https://github.com/w3c/trace-context/blob/acab820be9db7b3433668baa5cdd43f57f4c4be0/spec/20-http_request_header_format.md
 import type { TraceState } from '@opentelemetry/api';
 
 /** At most this many list-members (W3C Trace Context §3.3.1.1). */
@@ -8,10 +9,10 @@ export const MAX_TRACE_STATE_MEMBERS = 32;
 export const MAX_TRACE_STATE_LENGTH = 512;
 const LONG_MEMBER = 128;
 
-// key: simple-key, or tenant@system (multi-tenant). Values: printable ASCII without `,` `=`,
-// no trailing space, at most 256 characters.
-const SIMPLE_KEY = /^[a-z0-9][a-z0-9_\-*/]{0,255}$/;
-const TENANT_KEY = /^[a-z0-9][a-z0-9_\-*/]{0,240}@[a-z][a-z0-9_\-*/]{0,13}$/;
+// key = ( lcalpha / DIGIT ) 0*255( keychar ), keychar = lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@".
+// The old `tenant@system` form is gone: `@` is an ordinary key character after the first.
+// Values: printable ASCII without `,` `=`, no trailing space, at most 256 characters.
+const KEY = /^[a-z0-9][a-z0-9_\-*/@]{0,255}$/;
 const VALUE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
 
 /** Removes optional white space (spaces and tabs, RFC 9110 OWS) around a header value or member. */
@@ -19,9 +20,9 @@ export function trimOws(text: string): string {
   return text.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
-/** Whether `key` follows the tracestate key grammar (including `tenant@system`). */
+/** Whether `key` follows the tracestate key grammar. */
 export function isValidTraceStateKey(key: string): boolean {
-  return key.length <= 256 && (SIMPLE_KEY.test(key) || TENANT_KEY.test(key));
+  return KEY.test(key);
 }
 
 /** Whether `value` follows the tracestate value grammar. */
@@ -79,12 +80,15 @@ export function createTraceState(): TraceState {
 
 /**
  * Parses one or several (already combined with `,`) `tracestate` header values.
- * Returns `null` when the header is invalid as a whole — a malformed member, a duplicate key,
- * more than 32 members — in which case the spec says it must not be propagated.
+ * Returns `null` when the header is invalid as a whole — a malformed member or more than 32
+ * members — and the spec lets a vendor discard it. A key that comes twice keeps its first
+ * (left-most) occurrence: a vendor that updates its entry moves it to the left, so the first is
+ * the newest, and the spec lets a vendor discard duplicates it did not generate.
  */
 export function parseTraceState(header: string): TraceState | null {
   const entries: Array<[string, string]> = [];
   const seen = new Set<string>();
+  let members = 0;
   for (const raw of header.split(',')) {
     const member = trimOws(raw);
     if (member === '') continue; // empty list-members are allowed and ignored
@@ -92,10 +96,11 @@ export function parseTraceState(header: string): TraceState | null {
     if (eq <= 0) return null;
     const key = member.slice(0, eq);
     const value = member.slice(eq + 1);
-    if (!isValidTraceStateKey(key) || !isValidTraceStateValue(value) || seen.has(key)) return null;
+    if (!isValidTraceStateKey(key) || !isValidTraceStateValue(value)) return null;
+    if (++members > MAX_TRACE_STATE_MEMBERS) return null;
+    if (seen.has(key)) continue;
     seen.add(key);
     entries.push([key, value]);
-    if (entries.length > MAX_TRACE_STATE_MEMBERS) return null;
   }
   return new W3CTraceState(entries);
 }

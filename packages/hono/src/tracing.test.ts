@@ -312,22 +312,41 @@ describe('tracing(): streamed responses', () => {
 });
 
 describe('tracing(): options', () => {
-  it('adds a traceresponse header only when asked', async () => {
+  it('adds the trace context Server-Timing metric only when asked, after the handler’s own', async () => {
     const plain = traced();
     plain.app.get('/', (c) => c.text('ok'));
-    expect((await plain.run('http://localhost/')).response.headers.has('traceresponse')).toBe(false);
+    expect((await plain.run('http://localhost/')).response.headers.has('server-timing')).toBe(false);
     trace.disable();
     context.disable();
     propagation.disable();
     const opted = traced({ traceResponse: true });
     opted.app.get('/', (c) => c.text('ok'));
+    opted.app.get('/timed', (c) => {
+      c.header('server-timing', 'db;dur=53');
+      return c.text('ok');
+    });
     const { response, server } = await opted.run('http://localhost/', { headers: { traceparent: PARENT } });
-    expect(response.headers.get('traceresponse')).toBe(
-      `00-0af7651916cd43dd8448eb211c80319c-${server?.spanContext().spanId}-01`,
+    // spec/21: trace;desc=00-{trace-id}-{span-id}-{flags}; the old traceresponse header is gone.
+    expect(response.headers.get('server-timing')).toBe(
+      `trace;desc=00-0af7651916cd43dd8448eb211c80319c-${server?.spanContext().spanId}-01`,
+    );
+    expect(response.headers.has('traceresponse')).toBe(false);
+    const timed = await opted.run('http://localhost/timed', { headers: { traceparent: PARENT } });
+    expect(timed.response.headers.get('server-timing')).toMatch(
+      /^db;dur=53, trace;desc=00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/,
     );
   });
 
-  it('adds traceresponse to an upstream response whose headers are immutable', async () => {
+  it('keeps the caller’s random flag and writes no unknown flag in the metric', async () => {
+    const opted = traced({ traceResponse: true });
+    opted.app.get('/', (c) => c.text('ok'));
+    const { response } = await opted.run('http://localhost/', {
+      headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-ff' },
+    });
+    expect(response.headers.get('server-timing')).toMatch(/-03$/);
+  });
+
+  it('adds the metric to an upstream response whose headers are immutable', async () => {
     const upstream = await startUpstream((_r, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('from upstream');
     });
@@ -336,7 +355,7 @@ describe('tracing(): options', () => {
     const { response, body } = await run('http://localhost/proxy');
     await upstream.close();
     expect(body).toBe('from upstream');
-    expect(response.headers.get('traceresponse')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[13]$/);
+    expect(response.headers.get('server-timing')).toMatch(/^trace;desc=00-[0-9a-f]{32}-[0-9a-f]{16}-0[13]$/);
   });
 
   it('skips listed paths entirely', async () => {

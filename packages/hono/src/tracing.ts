@@ -9,11 +9,11 @@ import {
   type EdgeTracerProvider,
   endSpanWithBody,
   errorType,
-  formatTraceParent,
   headerNames,
   isStreamingResponse,
   materializeBody,
   recordHeaders,
+  serverTimingMetric,
   TIME_TO_FIRST_BYTE,
   VERSION,
 } from '@edgetrace/core';
@@ -70,7 +70,11 @@ export interface TracingOptions extends ProviderOptions {
   requestHeaders?: readonly string[];
   /** Response headers recorded as `http.response.header.<name>` (an allow-list). @default [] */
   responseHeaders?: readonly string[];
-  /** Add a `traceresponse` header (W3C Trace Context Level 2) with the server span's ids. @default false */
+  /**
+   * Add the W3C Trace Context response metric to `Server-Timing` (`trace;desc=00-{trace-id}-{span-id}-{flags}`,
+   * after any metric the handler set), so a browser or client can join the server's trace. A
+   * cross-origin page reads it only when the response also has `Timing-Allow-Origin`. @default false
+   */
   traceResponse?: boolean;
   /** Record `client.address` from `cf-connecting-ip` / `x-forwarded-for` / `x-real-ip`. @default false */
   clientAddress?: boolean;
@@ -251,7 +255,7 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
       span.setAttributes(end);
       // A fetched response passed through as is: its CLIENT span must see the body go out.
       let sent = materializeBody(response);
-      if (traceResponse) sent = withHeader(sent, 'traceresponse', formatTraceParent(span.spanContext()));
+      if (traceResponse) sent = withHeader(sent, 'server-timing', serverTimingMetric(span.spanContext()));
       if (span.isRecording() && isStreaming(sent)) {
         sent = endSpanWithBody(span, sent, {
           now,
@@ -277,14 +281,14 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
   };
 }
 
-/** A response with `name: value` set, copied when its headers are immutable (a fetched response). */
+/** A response with `value` appended to its `name` header, copied when its headers are immutable (a fetched response). */
 function withHeader(response: Response, name: string, value: string): Response {
   try {
-    response.headers.set(name, value);
+    response.headers.append(name, value);
     return response;
   } catch {
     const copy = new Response(response.body, response);
-    copy.headers.set(name, value);
+    copy.headers.append(name, value);
     return copy;
   }
 }
