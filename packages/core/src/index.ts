@@ -1,6 +1,12 @@
 // @edgetrace/core: an OpenTelemetry-API tracer built for edge runtimes.
 export type { BaggageEntry } from '@opentelemetry/api';
-export { isAttributeValue, truncateValue } from './attributes.js';
+export {
+  isAttributeValue,
+  MAX_VALUE_DEPTH,
+  MAX_VALUE_NODES,
+  truncateString,
+  truncateValue,
+} from './attributes.js';
 export { createBaggagePropagator, formatBaggage, parseBaggage } from './baggage.js';
 export type { BatchProcessor, BatchProcessorOptions } from './batch-processor.js';
 export { createBatchProcessor } from './batch-processor.js';

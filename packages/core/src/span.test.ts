@@ -56,16 +56,60 @@ describe('RecordingSpan', () => {
     expect(out?.resource.attributes['service.name']).toBe('svc');
   });
 
-  it('ignores invalid attribute values without throwing', () => {
+  it('ignores values AnyValue excludes, without throwing', () => {
     const { tracer } = setup();
     const span = tracer.startSpan('s');
-    const bad = [null, undefined, {}, [1, 'x'], [{}], () => 1, Symbol('s')] as unknown as string[];
+    const bad = [undefined, () => 1, Symbol('s'), 10n, new Date(0), new Error('x'), new Uint16Array(2)];
     for (const value of bad) span.setAttribute('k', value);
     span.setAttribute('', 'empty key');
     span.setAttributes(null as unknown as Record<string, string>);
     expect(data(span).attributes).toEqual({});
     span.setAttribute('ok', [null, 'a', undefined] as unknown as string[]);
     expect(data(span).attributes).toEqual({ ok: [null, 'a', undefined] });
+  });
+
+  // @opentelemetry/api 1.10's AnyValue: maps, mixed and nested arrays, bytes, null.
+  it('records structured values, copied, with limits at every depth', () => {
+    const { tracer } = setup({ spanLimits: { attributeValueLengthLimit: 4 } });
+    const span = tracer.startSpan('s');
+    const message = { role: 'user', parts: [{ type: 'text', content: 'hello world' }], n: 1, ok: true };
+    span.setAttribute('map', message);
+    span.setAttribute('mixed', [1, 'abcdef', [true, null], { k: new Uint8Array([1, 2, 3, 4, 5]) }]);
+    span.setAttribute('bytes', new Uint8Array([9, 8, 7, 6, 5]));
+    span.setAttribute('empty', null);
+    // A pair is never split: 'a' and then the two halves of U+1F600.
+    span.setAttribute('emoji', 'abc😀');
+    message.parts[0] = { type: 'text', content: 'changed later' };
+    expect(data(span).attributes).toEqual({
+      map: { role: 'user', parts: [{ type: 'text', content: 'hell' }], n: 1, ok: true },
+      mixed: [1, 'abcd', [true, null], { k: new Uint8Array([1, 2, 3, 4]) }],
+      bytes: new Uint8Array([9, 8, 7, 6]),
+      empty: null,
+      emoji: 'abc',
+    });
+  });
+
+  it('cuts cycles and bounds depth and size, never throwing', () => {
+    const { tracer } = setup();
+    const span = tracer.startSpan('s');
+    const cyclic: Record<string, unknown> = { name: 'a' };
+    cyclic.self = cyclic;
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 20; i++) deep = [deep];
+    span.setAttribute('cyclic', cyclic);
+    span.setAttribute('deep', deep);
+    span.setAttribute(
+      'wide',
+      Array.from({ length: 5000 }, (_, i) => ({ i })),
+    );
+    span.setAttribute('odd', { when: new Date(0), fn: () => 1, fine: 'x' });
+    const { attributes } = data(span);
+    expect(attributes.cyclic).toEqual({ name: 'a', self: null });
+    let depth = 0;
+    for (let level: unknown = attributes.deep; Array.isArray(level); level = level[0]) depth++;
+    expect(depth).toBe(8);
+    expect((attributes.wide as unknown[]).length).toBeLessThan(1024);
+    expect(attributes.odd).toEqual({ fine: 'x' });
   });
 
   it('keeps a __proto__ key as a plain attribute', () => {

@@ -1,5 +1,5 @@
 // Content capture, off by default: prompts and completions recorded as `gen_ai.input.messages`
-// and `gen_ai.output.messages` in the conventions' shape, each text passed through a redaction
+// and `gen_ai.output.messages` in the conventions' shape, as structured values, each text passed through a redaction
 // hook and the whole bounded, so a 10 MB prompt cannot make a 10 MB span.
 // https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/
 import { ConfigError } from '@edgetrace/core';
@@ -60,11 +60,11 @@ function boundParts(
 }
 
 /**
- * The messages as the attribute's JSON string: redacted, then cut to `maxLength` characters of
- * text in all — the latest messages kept first, as they matter most. (The conventions prefer a
- * structured value; core records strings until it carries `AnyValue` maps, which they allow.)
+ * The messages as the attribute's structured value (the conventions' shape, recorded as an OTLP
+ * `kvlistValue` list): redacted, then cut to `maxLength` characters of text in all — the latest
+ * messages kept first, as they matter most.
  */
-export function messagesAttribute(messages: readonly Message[], capture: ContentCapture): string {
+export function messagesAttribute(messages: readonly Message[], capture: ContentCapture): Message[] {
   let budget = capture.maxLength;
   const kept: Message[] = [];
   for (let i = messages.length - 1; i >= 0 && budget > 0; i--) {
@@ -73,10 +73,10 @@ export function messagesAttribute(messages: readonly Message[], capture: Content
     budget = left;
     kept.unshift({ ...message, parts });
   }
-  return JSON.stringify(kept);
+  return kept;
 }
 
 /** System instructions given apart from the messages, as `gen_ai.system_instructions`: a list of parts. */
-export function instructionsAttribute(parts: readonly Part[], capture: ContentCapture): string {
-  return JSON.stringify(boundParts(parts, 'system', capture, capture.maxLength)[0]);
+export function instructionsAttribute(parts: readonly Part[], capture: ContentCapture): Part[] {
+  return boundParts(parts, 'system', capture, capture.maxLength)[0];
 }

@@ -401,14 +401,41 @@ describe('instrumentInference: content capture', () => {
     const { span } = await post('/v1/chat/completions', OPENAI_CHAT_REQUEST, {
       captureContent: { maxLength: 40, redact: (text) => text.replace(/wörld/g, '[place]') },
     });
-    const input = JSON.parse(String(span?.attributes['gen_ai.input.messages']));
-    expect(input).toEqual([
+    // Structured, as the conventions ask (an AnyValue list of maps), not a JSON string.
+    expect(span?.attributes['gen_ai.input.messages']).toEqual([
       { role: 'system', parts: [{ type: 'text', content: 'You are terse.' }] },
       { role: 'user', parts: [{ type: 'text', content: 'Say hello to the [place]' }] },
     ]);
-    const output = JSON.parse(String(span?.attributes['gen_ai.output.messages']));
     // An output message's finish_reason is deprecated: gen_ai.response.finish_reasons has it.
-    expect(output).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'Héllo [place] 😀' }] }]);
+    expect(span?.attributes['gen_ai.output.messages']).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'Héllo [place] 😀' }] },
+    ]);
+  });
+
+  it('records a system prompt given apart (Anthropic) as gen_ai.system_instructions, only when capturing', async () => {
+    script = { events: ANTHROPIC_STREAM };
+    const { span } = await post(
+      '/v1/messages',
+      {
+        model: 'claude-sonnet-4-5',
+        stream: true,
+        system: 'Be brief.',
+        messages: [{ role: 'user', content: 'Bonjour' }],
+      },
+      { captureContent: true },
+    );
+    expect(span?.attributes['gen_ai.system_instructions']).toEqual([{ type: 'text', content: 'Be brief.' }]);
+    expect(span?.attributes['gen_ai.input.messages']).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: 'Bonjour' }] },
+    ]);
+    exporter.reset();
+    const plain = await post('/v1/messages', {
+      model: 'claude-sonnet-4-5',
+      stream: true,
+      system: 'Be brief.',
+      messages: [],
+    });
+    expect(plain.span?.attributes['gen_ai.system_instructions']).toBeUndefined();
   });
 
   it('cannot turn a 10 MB prompt into a 10 MB span', async () => {

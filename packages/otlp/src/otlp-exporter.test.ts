@@ -1,10 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { ConfigError, createMemoryExporter, createTracerProvider, type SpanData } from '@edgetrace/core';
+import {
+  ConfigError,
+  createMemoryExporter,
+  createTracerProvider,
+  type SpanData,
+  VERSION,
+} from '@edgetrace/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOtlpExporter, parseRetryAfter } from './otlp-exporter.js';
+import { createOtlpExporter, parseRetryAfter, USER_AGENT } from './otlp-exporter.js';
 import { encodeTraces } from './otlp-json.js';
+import { checkOfficialOtlpJson } from './test-support/official-otlp.js';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -178,6 +185,46 @@ describe('createOtlpExporter', () => {
       );
     });
     expect(sent).toEqual(batch.map((s) => s.name));
+  });
+
+  it('names itself in User-Agent, which a configured header can replace', async () => {
+    await createOtlpExporter({ endpoint: url }).export(await spans(1));
+    await createOtlpExporter({ endpoint: url, headers: { 'User-Agent': 'mine/1' } }).export(await spans(1));
+    expect(received[0]?.headers['user-agent']).toBe(`edgetrace-otlp-js/${VERSION}`);
+    expect(received[0]?.headers['user-agent']).toBe(USER_AGENT);
+    expect(received[1]?.headers['user-agent']).toBe('mine/1');
+  });
+
+  it('reads at most maxResponseBytes of an answer; a larger one fails without retry', async () => {
+    const huge = JSON.stringify({
+      partialSuccess: { rejectedSpans: '1', errorMessage: 'x'.repeat(64 * 1024) },
+    });
+    const chunked: Reply = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(huge.slice(0, 40_000));
+      res.end(huge.slice(40_000));
+    };
+    replies.push(status(200, huge), chunked, status(503, huge));
+    const exporter = createOtlpExporter({ endpoint: url, maxResponseBytes: 32 * 1024 });
+    for (let i = 0; i < 3; i++) {
+      const result = await exporter.export(await spans(1));
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.retryable).toBe(false);
+        expect(result.error).toMatch(/over 32768 bytes/);
+      }
+    }
+    // One attempt each: nothing was retried.
+    expect(received).toHaveLength(3);
+    // Within the limit, the same answer is read as a partial success.
+    replies.push(status(200, huge));
+    const read = await createOtlpExporter({ endpoint: url }).export(await spans(1));
+    expect(read).toMatchObject({ ok: true, rejected: 1 });
+  });
+
+  it('sends bodies the official OTLP definitions read exactly', async () => {
+    await createOtlpExporter({ endpoint: url }).export(await spans(3));
+    checkOfficialOtlpJson(new Uint8Array(received[0]?.body ?? []));
   });
 
   it('rejects invalid options at creation', () => {

@@ -9,6 +9,7 @@ import {
   type ExportResult,
   type SpanData,
   type SpanExporter,
+  VERSION,
 } from '@edgetrace/core';
 import { diag } from '@opentelemetry/api';
 import { type ExporterConfig, type ExporterConfigOptions, resolveExporterConfig } from './exporter-config.js';
@@ -34,6 +35,11 @@ export interface OtlpExporterOptions extends ExporterConfigOptions {
    * counted. @default 4194304 (4 MiB)
    */
   maxBodyBytes?: number;
+  /**
+   * The most of a collector's answer that is read. A larger answer is not read further and the
+   * export fails without retry, as the OTLP specification asks. @default 4194304 (4 MiB)
+   */
+  maxResponseBytes?: number;
 }
 
 /** The exporter, with the configuration it resolved. */
@@ -42,6 +48,33 @@ export interface OtlpExporter extends SpanExporter {
 }
 
 const RETRYABLE = new Set([429, 502, 503, 504]);
+
+/** How the exporter names itself, as the OTLP specification asks: `edgetrace-otlp-js/<version>`. */
+export const USER_AGENT: string = `edgetrace-otlp-js/${VERSION}`;
+
+/** The answer's text, or `undefined` when it is longer than `limit` bytes (it is then not read further). */
+async function readCapped(response: Response, limit: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  const body = response.body;
+  if (declared > limit || body === null) {
+    await body?.cancel().catch(() => undefined);
+    return body === null ? '' : undefined;
+  }
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
 
 /** Reads `Retry-After` as seconds or an HTTP date; `undefined` when absent or malformed. */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
@@ -89,6 +122,7 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
     maxBackoffMs = 5000,
     random = Math.random,
     maxBodyBytes = 4 * 1024 * 1024,
+    maxResponseBytes = 4 * 1024 * 1024,
   } = options;
   if (typeof send !== 'function') {
     throw new ConfigError('fetch must be a function (the uninstrumented fetch)');
@@ -99,14 +133,20 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
   if (!(Number.isInteger(maxBodyBytes) && maxBodyBytes >= 1024)) {
     throw new ConfigError(`maxBodyBytes must be a whole number ≥ 1024, got ${String(maxBodyBytes)}`);
   }
+  if (!(Number.isInteger(maxResponseBytes) && maxResponseBytes >= 0)) {
+    throw new ConfigError(`maxResponseBytes must be a whole number ≥ 0, got ${String(maxResponseBytes)}`);
+  }
   if (!(initialBackoffMs >= 0 && maxBackoffMs >= initialBackoffMs)) {
     throw new ConfigError('initialBackoffMs must be ≥ 0 and maxBackoffMs at least as large');
   }
   if (config.endpoint === undefined) {
     diag.warn('edgetrace: no OTLP endpoint configured (OTEL_EXPORTER_OTLP_ENDPOINT); spans are not exported');
   }
-  const headers: Record<string, string> = { ...config.headers, 'content-type': 'application/json' };
-  if (config.compression === 'gzip') headers['content-encoding'] = 'gzip';
+  const headers = new Headers(config.headers);
+  // Our User-Agent unless one is configured (header names compare without case).
+  if (!headers.has('user-agent')) headers.set('user-agent', USER_AGENT);
+  headers.set('content-type', 'application/json');
+  if (config.compression === 'gzip') headers.set('content-encoding', 'gzip');
   let stopped = false;
   // Rejections and oversize drops are reported rate-limited; failures are the processor's to count.
   const drops = createDropCounter('spans', Date.now);
@@ -128,11 +168,15 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       return { result: { ok: false, error: `network error: ${reason}`, retryable: true } };
     }
-    let text = '';
+    let text: string | undefined = '';
     try {
-      text = await response.text();
+      text = await readCapped(response, maxResponseBytes);
     } catch {
       // The status decides; an unreadable body changes nothing.
+    }
+    if (text === undefined) {
+      const error = `HTTP ${response.status} with an answer over ${maxResponseBytes} bytes, not read (maxResponseBytes)`;
+      return { result: { ok: false, error, retryable: false } };
     }
     if (response.ok) return { result: readPartialSuccess(text, drops) };
     const error = `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;

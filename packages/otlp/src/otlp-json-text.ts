@@ -154,8 +154,18 @@ function string(text: string): void {
   pos = p;
 }
 
+/**
+ * `text` with each lone surrogate replaced by U+FFFD: `JSON.stringify` writes one as `\ud800`,
+ * which strict proto3 JSON parsers (protobufjs, Go's protojson) reject, failing the whole request.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\ufffd');
+}
+
 function escaped(text: string): void {
-  const json = JSON.stringify(text);
+  const json = JSON.stringify(wellFormed(text));
   reserve(json.length * 3);
   pos += encoder.encodeInto(json, buf.subarray(pos)).written;
 }
@@ -181,7 +191,7 @@ function keyEntry(key: string): KeyEntry {
   let entry = keys.get(key);
   if (entry === undefined) {
     entry = {
-      prefix: encoder.encode(`{"key":${JSON.stringify(key)},"value":`),
+      prefix: encoder.encode(`{"key":${JSON.stringify(wellFormed(key))},"value":`),
       last: undefined,
       pair: undefined,
     };
@@ -227,20 +237,68 @@ function value(v: unknown): void {
       } else ascii(Number.isFinite(v) ? `{"doubleValue":${v}}` : `{"doubleValue":"${v}"}`);
       return;
     case 'object':
-      if (!Array.isArray(v)) break;
-      if (v.length === 0) {
-        ascii('{"arrayValue":{}}');
+      if (v === null) break; // an empty value
+      if (Array.isArray(v)) {
+        arrayValue(v);
         return;
       }
-      ascii('{"arrayValue":{"values":[');
-      for (let i = 0; i < v.length; i++) {
-        if (i > 0) ascii(',');
-        value(v[i]);
+      if (v instanceof Uint8Array) {
+        ascii('{"bytesValue":"');
+        ascii(base64(v));
+        ascii('"}');
+        return;
       }
-      ascii(']}}');
+      kvlistValue(v as Record<string, unknown>);
       return;
   }
   ascii('{}');
+}
+
+function arrayValue(list: readonly unknown[]): void {
+  if (list.length === 0) {
+    ascii('{"arrayValue":{}}');
+    return;
+  }
+  ascii('{"arrayValue":{"values":[');
+  for (let i = 0; i < list.length; i++) {
+    if (i > 0) ascii(',');
+    value(list[i]);
+  }
+  ascii(']}}');
+}
+
+/** A map (a plain object, as core keeps it) as OTLP's `kvlistValue`. */
+function kvlistValue(map: Record<string, unknown>): void {
+  ascii('{"kvlistValue":{');
+  let first = true;
+  for (const key in map) {
+    ascii(first ? '"values":[{"key":' : ',{"key":');
+    string(key);
+    ascii(',"value":');
+    value(map[key]);
+    ascii('}');
+    first = false;
+  }
+  ascii(first ? '}}' : ']}}');
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Standard base64 with padding, as proto3 JSON writes `bytes`. */
+function base64(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out += BASE64[n >> 18] + (BASE64[(n >> 12) & 63] as string) + BASE64[(n >> 6) & 63] + BASE64[n & 63];
+  }
+  const left = bytes.length - i;
+  if (left > 0) {
+    const n = ((bytes[i] as number) << 16) | (left === 2 ? (bytes[i + 1] as number) << 8 : 0);
+    out +=
+      (BASE64[n >> 18] as string) + BASE64[(n >> 12) & 63] + (left === 2 ? BASE64[(n >> 6) & 63] : '=') + '=';
+  }
+  return out;
 }
 
 /**
@@ -302,7 +360,9 @@ function span(data: SpanData): void {
   ascii(',"flags":');
   digits(flagsOf(context, parent?.isRemote));
   ascii(',"kind":');
-  digits(data.kind + 1);
+  // OTLP's enum is the API's plus one; a kind outside the five (a hand-made SpanData) is INTERNAL.
+  const kind = data.kind;
+  digits(Number.isInteger(kind) && kind >= 0 && kind <= 4 ? kind + 1 : 1);
   attributes(data.attributes, ',"attributes":[');
   count('droppedAttributesCount', data.droppedAttributesCount);
   const { events, links, status } = data;

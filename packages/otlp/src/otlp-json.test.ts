@@ -3,7 +3,8 @@ import { context, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelem
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
 import { encodeTraces } from './otlp-json.js';
-import { toNanoString } from './otlp-json-text.js';
+import { encodeTracesBytes, toNanoString } from './otlp-json-text.js';
+import { checkOfficialOtlpJson } from './test-support/official-otlp.js';
 import { toReadableSpans } from './test-support/readable-span.js';
 
 /**
@@ -153,5 +154,136 @@ describe('encodeTraces', () => {
     expect(toNanoString(1_700_000_000_000)).toBe('1700000000000000000');
     expect(toNanoString(1_700_000_001_000 - 0.0001)).toBe('1700000001000000000');
     expect(toNanoString(Number.NaN)).toBe('0');
+  });
+});
+
+describe('encodeTraces against the official OTLP definitions', () => {
+  async function spansWith(
+    record: (tracer: ReturnType<ReturnType<typeof createTracerProvider>['getTracer']>) => void,
+  ) {
+    const exporter = createMemoryExporter();
+    const provider = createTracerProvider({ exporter, serviceName: 'strict', asyncLocalStorage: false });
+    record(provider.getTracer('strict'));
+    await provider.forceFlush();
+    return exporter.getFinishedSpans();
+  }
+
+  it('the sample batch decodes exactly, strictly', async () => {
+    checkOfficialOtlpJson(encodeTracesBytes(await sampleSpans()));
+    // The checker itself refuses what strict parsers refuse.
+    const bad = (text: string) => () => checkOfficialOtlpJson(new TextEncoder().encode(text));
+    expect(bad('{"resourceSpans":[{"unknownField":1}]}')).toThrow(/unknownField/);
+    expect(bad('{"resourceSpans":[{"scopeSpans":[{"spans":[{"kind":"SPAN_KIND_SERVER"}]}]}]}')).toThrow(
+      /kind/,
+    );
+    expect(bad('{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"AAAA"}]}]}]}')).toThrow(/hex/);
+    expect(bad('{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"\\ud800"}]}]}]}')).toThrow(/surrogate/);
+  });
+
+  it('writes structured values as kvlistValue, arrayValue, bytesValue and an empty value', async () => {
+    const spans = await spansWith((tracer) => {
+      tracer
+        .startSpan('structured', {
+          attributes: {
+            message: { role: 'user', parts: [{ type: 'text', content: 'hi' }], n: 2 },
+            mixed: [1, 'two', [true, null], { deep: 1.5 }],
+            bytes: new Uint8Array([0, 1, 2, 250, 255]),
+            empty: null,
+            none: {},
+          },
+        })
+        .end();
+    });
+    const body = encodeTracesBytes(spans);
+    checkOfficialOtlpJson(body);
+    const attributes = encodeTraces(spans).resourceSpans[0]?.scopeSpans[0]?.spans[0]?.attributes ?? [];
+    const byKey = Object.fromEntries(attributes.map((a) => [a.key, a.value]));
+    expect(byKey.message).toEqual({
+      kvlistValue: {
+        values: [
+          { key: 'role', value: { stringValue: 'user' } },
+          {
+            key: 'parts',
+            value: {
+              arrayValue: {
+                values: [
+                  {
+                    kvlistValue: {
+                      values: [
+                        { key: 'type', value: { stringValue: 'text' } },
+                        { key: 'content', value: { stringValue: 'hi' } },
+                      ],
+                    },
+                  },
+                ],
+              },
+            },
+          },
+          { key: 'n', value: { intValue: '2' } },
+        ],
+      },
+    });
+    expect(byKey.mixed).toEqual({
+      arrayValue: {
+        values: [
+          { intValue: '1' },
+          { stringValue: 'two' },
+          { arrayValue: { values: [{ boolValue: true }, {}] } },
+          { kvlistValue: { values: [{ key: 'deep', value: { doubleValue: 1.5 } }] } },
+        ],
+      },
+    });
+    expect(byKey.bytes).toEqual({ bytesValue: Buffer.from([0, 1, 2, 250, 255]).toString('base64') });
+    expect(byKey.empty).toEqual({});
+    expect(byKey.none).toEqual({ kvlistValue: {} });
+  });
+
+  it('writes lone surrogates as U+FFFD, so strict proto3 JSON parsers accept the body', async () => {
+    const lone = `a\ud800b\udc00c${'😀'}`;
+    const spans = await spansWith((tracer) => {
+      tracer.startSpan(lone, { attributes: { [lone]: lone, list: [lone] } }).end();
+    });
+    const body = encodeTracesBytes(spans);
+    checkOfficialOtlpJson(body);
+    const text = new TextDecoder().decode(body);
+    expect(text).not.toMatch(/\\ud8|\\udc/i);
+    const span = encodeTraces(spans).resourceSpans[0]?.scopeSpans[0]?.spans[0];
+    expect(span?.name).toBe('a\ufffdb\ufffdc😀');
+    expect(span?.attributes?.[0]).toEqual({
+      key: 'a\ufffdb\ufffdc😀',
+      value: { stringValue: 'a\ufffdb\ufffdc😀' },
+    });
+  });
+
+  it('writes a kind outside the five as INTERNAL', async () => {
+    const [span] = await spansWith((tracer) => tracer.startSpan('s').end());
+    if (span === undefined) throw new Error('no span');
+    const handMade: SpanData = {
+      name: span.name,
+      kind: 9 as SpanKind,
+      spanContext: () => span.spanContext(),
+      parentSpanContext: undefined,
+      startTime: span.startTime,
+      endTime: span.endTime,
+      ended: true,
+      status: span.status,
+      attributes: {},
+      droppedAttributesCount: 0,
+      events: [],
+      droppedEventsCount: 0,
+      links: [],
+      droppedLinksCount: 0,
+      resource: span.resource,
+      scope: span.scope,
+    };
+    for (const data of [
+      handMade,
+      { ...handMade, kind: -1 as SpanKind },
+      { ...handMade, kind: 1.5 as SpanKind },
+    ]) {
+      const body = encodeTracesBytes([data]);
+      checkOfficialOtlpJson(body);
+      expect(encodeTraces([data]).resourceSpans[0]?.scopeSpans[0]?.spans[0]?.kind).toBe(1);
+    }
   });
 });
