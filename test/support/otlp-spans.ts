@@ -12,9 +12,11 @@ export interface ExportedSpan {
   status?: { code?: number };
 }
 
-/** Every span in the recorded requests, in the order received. */
+/** Every span in the recorded requests, in the order received; throws for a body the official definitions refuse. */
 export function exportedSpans(requests: RecordedRequest[]): ExportedSpan[] {
   return requests.flatMap((request) => {
+    if (request.invalid !== undefined)
+      throw new Error(`the receiver got an invalid OTLP body: ${request.invalid}`);
     const body = JSON.parse(request.body) as { resourceSpans: { scopeSpans: { spans: ExportedSpan[] }[] }[] };
     return body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
   });

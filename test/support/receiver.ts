@@ -1,14 +1,28 @@
 // A tiny OTLP/HTTP receiver on 127.0.0.1 for tests that run inside workerd: it records each
 // POST (gunzipped when needed) and answers with scripted statuses. GET /received returns what it
-// recorded; POST /script sets the next answers (a JSON list of statuses).
+// recorded; POST /script sets the next answers (a JSON list of statuses). Every trace body is
+// checked against the official OTLP definitions; a violation is recorded with the request, and
+// reading its spans fails the test (otlp-spans.ts).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { checkOfficialOtlpJson } from '../../packages/otlp/src/test-support/official-otlp.js';
 
 export interface RecordedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** Why the body is not an OTLP/JSON request the official definitions read exactly. */
+  invalid?: string;
+}
+
+function violation(body: Buffer): string | undefined {
+  try {
+    checkOfficialOtlpJson(body);
+    return undefined;
+  } catch (error) {
+    return String(error);
+  }
 }
 
 export interface Receiver {
@@ -37,10 +51,13 @@ export async function startReceiver(): Promise<Receiver> {
         return;
       }
       const gzipped = req.headers['content-encoding'] === 'gzip';
+      const body = gzipped ? gunzipSync(raw) : raw;
+      const invalid = req.url === '/v1/traces' ? violation(body) : undefined;
       recorded.push({
         path: req.url ?? '',
         headers: req.headers,
-        body: (gzipped ? gunzipSync(raw) : raw).toString(),
+        body: body.toString(),
+        ...(invalid === undefined ? {} : { invalid }),
       });
       res.writeHead(script.shift() ?? 200, { 'content-type': 'application/json' }).end('{}');
     });
