@@ -132,6 +132,29 @@ describe('the openai SDK with instrumentInference as its fetch', () => {
     expectComplete(span);
   });
 
+  // Every recorded chat stream, through the SDK as a user would call it, in 7-byte pieces.
+  const chatStreams = CASES.filter((c) => c.family === 'openai.chat');
+  it.each(chatStreams.map((c) => c.name))(
+    '%s: the same chunks as untraced, the truth, complete',
+    async (name) => {
+      const { recording, truth } = recorded(name.split('/')[1] ?? name);
+      server.serve(recording, { kind: 'pieces', size: 7 });
+      const body = { ...recording.request, stream: true } as unknown as Parameters<
+        OpenAI['chat']['completions']['create']
+      >[0];
+      const run = async (fetcher: typeof fetch): Promise<unknown[]> => {
+        const chunks: unknown[] = [];
+        const stream = (await client(fetcher).chat.completions.create(body)) as AsyncIterable<unknown>;
+        for await (const chunk of stream) chunks.push(chunk);
+        return chunks;
+      };
+      expect(await run(traced())).toEqual(await run(fetch));
+      const [span] = await spans(1);
+      expectTruth(span, truth);
+      expectComplete(span);
+    },
+  );
+
   it('n > 1: one finish reason per choice, in choice order', async () => {
     const { recording, truth } = recorded('openai-chat-stream-n3');
     server.serve(recording, { kind: 'pieces', size: 7 });
@@ -263,6 +286,27 @@ describe('@anthropic-ai/sdk, which traces itself, with instrumentInference as it
     expectComplete(span);
   });
 
+  const messages = CASES.filter((c) => c.family === 'anthropic');
+  it.each(messages.map((c) => c.name))(
+    '%s, its tracing off: the same result as untraced, the truth',
+    async (name) => {
+      const { recording, truth } = recorded(name.split('/')[1] ?? name);
+      server.serve(recording, { kind: 'pieces', size: 7 });
+      const run = async (fetcher: typeof fetch): Promise<unknown> => {
+        const anthropic = client(fetcher, false);
+        if (!recording.streamed) return anthropic.messages.create(request);
+        const events: unknown[] = [];
+        for await (const event of await anthropic.messages.create({ ...request, stream: true }))
+          events.push(event);
+        return events;
+      };
+      expect(await run(traced())).toEqual(await run(fetch));
+      const [span] = await spans(1);
+      expectTruth(span, truth);
+      expectComplete(span);
+    },
+  );
+
   it('its own tracing on: usage is counted once (on its span); ours records the wire below it', async () => {
     const { recording } = recorded('anthropic-messages-stream-tool-use');
     server.serve(recording);
@@ -360,6 +404,17 @@ describe('the Vercel AI SDK (openai-compatible provider) with instrumentInferenc
     for await (const part of result.textStream) text += part;
     return text;
   }
+
+  const chatStreams = CASES.filter((c) => c.family === 'openai.chat');
+  it.each(chatStreams.map((c) => c.name))('%s: the same text as untraced, the truth', async (name) => {
+    const { recording, truth } = recorded(name.split('/')[1] ?? name);
+    server.serve(recording, { kind: 'pieces', size: 7 });
+    const untraced = await run(fetch, false);
+    expect(await run(traced(), false)).toBe(untraced);
+    const [span] = await spans(1);
+    expectTruth(span, truth);
+    expectComplete(span);
+  });
 
   it('streams TGI’s recorded answer: the same text as untraced, the transcript’s truth', async () => {
     const { recording, truth } = recorded('tgi-chat-stream');
