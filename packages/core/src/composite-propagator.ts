@@ -1,12 +1,7 @@
 // Runs several propagators as one; a propagator that throws is skipped, not fatal.
-import {
-  type Context,
-  diag,
-  type TextMapGetter,
-  type TextMapPropagator,
-  type TextMapSetter,
-} from '@opentelemetry/api';
+import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { createBaggagePropagator } from './baggage.js';
+import { report } from './report.js';
 import { createTraceContextPropagator } from './trace-context.js';
 
 export function createCompositePropagator(propagators: readonly TextMapPropagator[]): TextMapPropagator {
@@ -17,7 +12,7 @@ export function createCompositePropagator(propagators: readonly TextMapPropagato
         try {
           propagator.inject(context, carrier, setter);
         } catch (error) {
-          diag.warn('edgetrace: a propagator failed to inject', error);
+          report('warn', 'edgetrace: a propagator failed to inject', error);
         }
       }
     },
@@ -27,7 +22,7 @@ export function createCompositePropagator(propagators: readonly TextMapPropagato
         try {
           result = propagator.extract(result, carrier, getter);
         } catch (error) {
-          diag.warn('edgetrace: a propagator failed to extract', error);
+          report('warn', 'edgetrace: a propagator failed to extract', error);
         }
       }
       return result;

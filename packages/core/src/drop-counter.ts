@@ -1,6 +1,7 @@
-// Counts telemetry that was dropped, by reason, and reports it through `diag` at most once per
-// interval, so a dead collector or a flood of spans cannot flood the logs.
-import { diag } from '@opentelemetry/api';
+// Counts telemetry that was dropped, by reason, and reports it at most once per interval
+// (through report.ts: the console unless a diag logger is installed), so a dead collector or a
+// flood of spans cannot flood the logs.
+import { report } from './report.js';
 import type { Clock } from './time.js';
 
 export interface DropCounter {
@@ -28,7 +29,7 @@ export function createDropCounter(what: string, now: Clock, intervalMs = 10_000)
         .map(([why, n]) => `${n} (${why})`)
         .join(', ');
       unreported = Object.create(null);
-      diag.warn(`edgetrace: dropped ${what}: ${summary}`);
+      report('warn', `edgetrace: dropped ${what}: ${summary}`, undefined, true);
     },
   };
 }

@@ -1,15 +1,20 @@
 // Reading `OTEL_*` configuration from any record: a Worker's `env` bindings or `process.env`.
-// As the OpenTelemetry spec asks, an invalid value gives one `diag` warning and the default.
+// As the OpenTelemetry spec asks, an invalid value gives one warning and the default. An
+// environment we may not read (Deno without `--allow-env` throws `NotCapable`) is an unset one.
 // https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/
-import { diag } from '@opentelemetry/api';
+import { report } from './report.js';
 
 /** Where `OTEL_*` variables are read from. Non-string values are ignored. */
 export type EnvSource = Readonly<Record<string, unknown>>;
 
 /** `process.env` where the runtime has one (Node, Bun, Deno, workerd with nodejs_compat). */
 export function processEnv(): EnvSource {
-  const env = (globalThis as { process?: { env?: unknown } }).process?.env;
-  return env !== null && typeof env === 'object' ? (env as EnvSource) : {};
+  try {
+    const env = (globalThis as { process?: { env?: unknown } }).process?.env;
+    return env !== null && typeof env === 'object' ? (env as EnvSource) : {};
+  } catch {
+    return {}; // an environment we may not read
+  }
 }
 
 /** Reads variables from `sources` in order: the first that defines a name wins. */
@@ -18,7 +23,12 @@ export function createEnvReader(...sources: readonly (EnvSource | undefined)[]):
   return {
     string(name: string): string | undefined {
       for (const source of present) {
-        const value = source[name];
+        let value: unknown;
+        try {
+          value = source[name];
+        } catch {
+          continue; // not ours to read: as if unset
+        }
         if (typeof value !== 'string') continue;
         const trimmed = value.trim();
         if (trimmed !== '') return trimmed;
@@ -32,7 +42,7 @@ export function createEnvReader(...sources: readonly (EnvSource | undefined)[]):
       const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY, integer = false } = check;
       if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
         const range = `${integer ? 'an integer' : 'a number'}${min > Number.NEGATIVE_INFINITY ? ` ≥ ${min}` : ''}${max < Number.POSITIVE_INFINITY ? ` ≤ ${max}` : ''}`;
-        diag.warn(`edgetrace: ${name}="${text}" is not ${range}; using the default`);
+        report('warn', `${name}="${text}" is not ${range}; using the default`);
         return undefined;
       }
       return value;
@@ -43,7 +53,7 @@ export function createEnvReader(...sources: readonly (EnvSource | undefined)[]):
       const lower = text.toLowerCase();
       if (lower === 'true') return true;
       if (lower === 'false') return false;
-      diag.warn(`edgetrace: ${name}="${text}" is not true or false; using the default`);
+      report('warn', `${name}="${text}" is not true or false; using the default`);
       return undefined;
     },
     oneOf<T extends string>(name: string, allowed: readonly T[]): T | undefined {
@@ -51,7 +61,7 @@ export function createEnvReader(...sources: readonly (EnvSource | undefined)[]):
       if (text === undefined) return undefined;
       const lower = text.toLowerCase();
       if ((allowed as readonly string[]).includes(lower)) return lower as T;
-      diag.warn(`edgetrace: ${name}="${text}" is not one of ${allowed.join(', ')}; using the default`);
+      report('warn', `${name}="${text}" is not one of ${allowed.join(', ')}; using the default`);
       return undefined;
     },
     list(name: string): string[] | undefined {

@@ -9,14 +9,67 @@ export class ConfigError extends Error {
   }
 }
 
-/** Checks that `options` is an object with known keys; `who` names the function in messages. */
-export function checkOptionNames(options: unknown, names: ReadonlySet<string>, who: string): void {
+/** Edit distance (insertions, deletions, substitutions), case-insensitive, for "did you mean". */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let previous = Array.from({ length: y.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      row[j] = Math.min(
+        (previous[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
+    }
+    previous = row;
+  }
+  return previous[y.length] as number;
+}
+
+/**
+ * The known name `key` most likely meant: a close spelling, or one that contains it or is
+ * contained in it (`url` for `endpoint` is a synonym, given in `synonyms`).
+ */
+function closest(
+  key: string,
+  names: ReadonlySet<string>,
+  synonyms: Readonly<Record<string, string>>,
+): string | undefined {
+  const synonym = synonyms[key];
+  if (synonym !== undefined && names.has(synonym)) return synonym;
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const name of names) {
+    const d = distance(key, name);
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/**
+ * Checks that `options` is an object with known keys; `who` names the function in messages,
+ * which suggest the option a misspelt or foreign key most likely meant (`synonyms` maps names
+ * other libraries use to ours, such as `url` → `endpoint`).
+ */
+export function checkOptionNames(
+  options: unknown,
+  names: ReadonlySet<string>,
+  who: string,
+  synonyms: Readonly<Record<string, string>> = {},
+): void {
   if (options === null || typeof options !== 'object') {
     throw new ConfigError(`${who} expects an options object`);
   }
   for (const key of Object.keys(options)) {
-    if (!names.has(key)) {
-      throw new ConfigError(`${who}: unknown option "${key}"; the options are ${[...names].join(', ')}`);
-    }
+    if (names.has(key)) continue;
+    const meant = closest(key, names, synonyms);
+    const hint = meant === undefined ? '' : `did you mean "${meant}"? `;
+    throw new ConfigError(`${who}: unknown option "${key}"; ${hint}the options are ${[...names].join(', ')}`);
   }
 }

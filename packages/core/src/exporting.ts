@@ -1,7 +1,7 @@
 // What every processor does with its exporter: send spans without ever rejecting, count them
 // as dropped when the export fails, and wait for sends in flight.
-import { diag } from '@opentelemetry/api';
 import type { DropCounter } from './drop-counter.js';
+import { report } from './report.js';
 import type { SpanData, SpanExporter } from './types.js';
 
 /** Exports `spans`; a failed or throwing export counts them as dropped. Never rejects. */
@@ -73,6 +73,6 @@ export async function callExporter(exporter: SpanExporter, what: 'forceFlush' | 
   try {
     await exporter[what]?.();
   } catch (error) {
-    diag.error(`edgetrace: exporter ${what} failed`, error);
+    report('error', `edgetrace: exporter ${what} failed`, error);
   }
 }

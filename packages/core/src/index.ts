@@ -46,6 +46,8 @@ export {
   createTracerProvider,
   TRACER_PROVIDER_OPTION_NAMES,
 } from './provider.js';
+export type { LogLevel, ReportLevel } from './report.js';
+export { configureReporting, LOG_LEVELS, report, resetReporting } from './report.js';
 export type { ParentBasedOptions, SamplerName } from './samplers.js';
 export {
   alwaysOffSampler,

@@ -1,5 +1,6 @@
 // Fans span events out to several processors; one that throws does not stop the others.
-import { type Context, diag } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import { report } from './report.js';
 import type { SpanData, SpanProcessor } from './types.js';
 
 const NOOP: SpanProcessor = {
@@ -19,7 +20,7 @@ export function createMultiProcessor(processors: readonly SpanProcessor[]): Span
       try {
         call(processor);
       } catch (error) {
-        diag.error(`edgetrace: a span processor threw in ${what}`, error);
+        report('error', `edgetrace: a span processor threw in ${what}`, error);
       }
     }
   };

@@ -51,7 +51,9 @@ describe('createTracerProvider configuration', () => {
         'service.name'
       ],
     ).toBe('code');
-    expect(createTracerProvider({ env: {} }).resource.attributes['service.name']).toBe('unknown_service');
+    expect(createTracerProvider({ env: {} }).resource.attributes['service.name']).toBe(
+      'unknown_service:node',
+    );
   });
 
   it('keeps VERSION in step with package.json', () => {
@@ -87,7 +89,7 @@ describe('createTracerProvider configuration', () => {
       },
     });
     expect(provider.sampler.toString()).toBe('ParentBased{root=AlwaysOnSampler}');
-    expect(provider.resource.attributes['service.name']).toBe('unknown_service');
+    expect(provider.resource.attributes['service.name']).toBe('unknown_service:node');
     expect(provider.propagator.fields()).toEqual(['traceparent', 'tracestate']);
     expect(warnings).toHaveLength(5);
     expect(warnings.join('\n')).toMatch(/OTEL_TRACES_SAMPLER="sometimes" is not one of always_on/);

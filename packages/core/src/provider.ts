@@ -3,7 +3,6 @@ import {
   type Attributes,
   type ContextManager,
   context,
-  diag,
   propagation,
   type TextMapPropagator,
   type Tracer,
@@ -19,6 +18,7 @@ import { ConfigError, checkOptionNames } from './errors.js';
 import { createIdGenerator, type IdGenerator } from './ids.js';
 import { resolveSpanLimits } from './limits.js';
 import { createMultiProcessor } from './multi-processor.js';
+import { configureReporting, report } from './report.js';
 import { createResource } from './resource.js';
 import { alwaysOffSampler, createSampler, SAMPLER_NAMES, type SamplerName } from './samplers.js';
 import type { TailPolicy } from './tail-policy.js';
@@ -29,7 +29,7 @@ import { EdgeTracer } from './tracer.js';
 import type { Resource, Sampler, SpanExporter, SpanLimits, SpanProcessor } from './types.js';
 
 export interface TracerProviderOptions {
-  /** `service.name`. @default `OTEL_SERVICE_NAME`, else `unknown_service` */
+  /** `service.name`. @default `OTEL_SERVICE_NAME`, else `unknown_service:<executable>` (`unknown_service:node`; `unknown_service` in a Worker) */
   serviceName?: string;
   /** `service.version`. @default none */
   serviceVersion?: string;
@@ -197,7 +197,10 @@ function resolvePropagator(options: TracerProviderOptions, env: EnvReader): Text
     if (name === 'tracecontext') propagators.push(createTraceContextPropagator());
     else if (name === 'baggage') propagators.push(createBaggagePropagator());
     else if (name !== 'none') {
-      diag.warn(`edgetrace: OTEL_PROPAGATORS names "${name}", which edgetrace does not provide; skipped`);
+      report(
+        'warn',
+        `edgetrace: OTEL_PROPAGATORS names "${name}", which edgetrace does not provide; skipped`,
+      );
     }
   }
   return createCompositePropagator(propagators);
@@ -209,6 +212,7 @@ function resolvePropagator(options: TracerProviderOptions, env: EnvReader): Text
  */
 export function createTracerProvider(options: TracerProviderOptions = {}): EdgeTracerProvider {
   checkTracerProviderOptions(options);
+  configureReporting(options.env);
   const env = createEnvReader(options.env, processEnv());
   const now = options.now ?? createClock();
   const resource = createResource(

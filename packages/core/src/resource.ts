@@ -1,6 +1,7 @@
 // The Resource: `service.*`, `telemetry.sdk.*` and `OTEL_RESOURCE_ATTRIBUTES`.
-import { type Attributes, diag } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import { type EnvReader, parseKeyValueList } from './env.js';
+import { report } from './report.js';
 import type { Resource } from './types.js';
 import { VERSION } from './version.js';
 
@@ -10,10 +11,28 @@ export interface ResourceOptions {
   attributes?: Attributes | undefined;
 }
 
+const isWorkerd = (): boolean => globalThis.navigator?.userAgent === 'Cloudflare-Workers';
+
 function runtimeLanguage(): string {
   const versions = (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions;
-  const isWorkerd = globalThis.navigator?.userAgent === 'Cloudflare-Workers';
-  return typeof versions?.node === 'string' && !isWorkerd ? 'nodejs' : 'webjs';
+  return typeof versions?.node === 'string' && !isWorkerd() ? 'nodejs' : 'webjs';
+}
+
+/**
+ * `unknown_service:<executable>` where a process has an executable name (`node`, `bun`, `deno`),
+ * as the resource conventions ask; plain `unknown_service` in a Worker.
+ */
+export function defaultServiceName(): string {
+  try {
+    const argv0 = (globalThis as { process?: { argv0?: unknown } }).process?.argv0;
+    if (typeof argv0 === 'string' && argv0 !== '' && !isWorkerd()) {
+      const executable = argv0.split(/[\\/]/).pop();
+      if (executable !== undefined && executable !== '') return `unknown_service:${executable}`;
+    }
+  } catch {
+    // A process we may not inspect.
+  }
+  return 'unknown_service';
 }
 
 /**
@@ -22,7 +41,7 @@ function runtimeLanguage(): string {
  */
 export function createResource(options: ResourceOptions, env: EnvReader): Resource {
   const attributes: Attributes = {
-    'service.name': 'unknown_service',
+    'service.name': defaultServiceName(),
     'telemetry.sdk.name': 'edgetrace',
     'telemetry.sdk.language': runtimeLanguage(),
     'telemetry.sdk.version': VERSION,
@@ -31,7 +50,7 @@ export function createResource(options: ResourceOptions, env: EnvReader): Resour
   if (fromEnv !== undefined) {
     const parsed = parseKeyValueList(fromEnv);
     if (parsed === null) {
-      diag.warn('edgetrace: OTEL_RESOURCE_ATTRIBUTES is not a list of key=value pairs; ignored');
+      report('warn', 'edgetrace: OTEL_RESOURCE_ATTRIBUTES is not a list of key=value pairs; ignored');
     } else {
       Object.assign(attributes, parsed);
     }

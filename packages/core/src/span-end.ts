@@ -8,8 +8,9 @@
 //   controller). A timeout (`TimeoutError`) stays an error.
 // - A body that said it was complete (an event stream's end marker) is complete, whatever its
 //   consumer does after: the `openai` SDK cancels the body after `[DONE]`.
-import { type Attributes, diag, type Span, SpanStatusCode } from '@opentelemetry/api';
+import { type Attributes, type Span, SpanStatusCode } from '@opentelemetry/api';
 import { clearBodyPending } from './pending-body.js';
+import { report } from './report.js';
 import type { Clock } from './time.js';
 
 /** `true` when the body's consumer cancelled it — a client disconnect, not an error. */
@@ -131,7 +132,7 @@ export function createSpanEnd(span: Span, options: SpanEndOptions): SpanEnd {
       outcome = options.beforeEnd?.(outcome) ?? outcome;
       recordOutcome(span, outcome);
     } catch (error) {
-      diag.error('edgetrace: recording how a span ended failed; the span still ends', error);
+      report('error', 'edgetrace: recording how a span ended failed; the span still ends', error);
     } finally {
       span.end(options.now());
     }

@@ -1,5 +1,6 @@
 // The tail-sampling decision: keep or drop one whole local trace once it has ended.
-import { diag, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
+import { SpanStatusCode, TraceFlags } from '@opentelemetry/api';
+import { report } from './report.js';
 import type { SpanData } from './types.js';
 
 /** Rules for keeping a finished local trace. A trace is kept when any rule keeps it. */
@@ -38,7 +39,7 @@ export function keepTrace(spans: readonly SpanData[], policy: TailPolicy): boole
       const verdict = policy.decide(spans);
       if (verdict === true || verdict === false) return verdict;
     } catch (error) {
-      diag.error('edgetrace: the tail policy decide() function threw; using the rules instead', error);
+      report('error', 'edgetrace: the tail policy decide() function threw; using the rules instead', error);
     }
   }
   const { keepSampled = true, keepErrors = true, slowerThanMs, slowFirstChunkMs } = policy;

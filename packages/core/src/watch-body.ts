@@ -3,7 +3,7 @@
 // the stream completes, errors or is cancelled by its consumer (a client disconnecting).
 // A pull-based ReadableStream is used rather than a TransformStream so that a cancel reaches us
 // in every runtime (workerd runs `Transformer.cancel` but never `flush` on a disconnect).
-import { diag } from '@opentelemetry/api';
+import { report } from './report.js';
 
 /** How a watched body ended. */
 export type BodyOutcome =
@@ -24,7 +24,7 @@ function safely(what: string, call: () => void): void {
   try {
     call();
   } catch (error) {
-    diag.error(`edgetrace: a body watcher's ${what} threw; ignored`, error);
+    report('error', `edgetrace: a body watcher's ${what} threw; ignored`, error);
   }
 }
 
@@ -89,7 +89,7 @@ export function watchBody<T>(body: ReadableStream<T>, watcher: BodyWatcher<T>): 
           try {
             w.onChunk?.(chunk, at);
           } catch (error) {
-            diag.error("edgetrace: a body watcher's onChunk threw; ignored", error);
+            report('error', "edgetrace: a body watcher's onChunk threw; ignored", error);
           }
         }
         controller.enqueue(chunk);

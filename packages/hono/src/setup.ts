@@ -6,12 +6,12 @@ import {
   createTracerProvider,
   type EdgeTracerProvider,
   type EnvSource,
+  report,
   type SpanExporter,
   TRACER_PROVIDER_OPTION_NAMES,
   type TracerProviderOptions,
 } from '@edgetrace/core';
-import { createOtlpExporter } from '@edgetrace/otlp';
-import { diag } from '@opentelemetry/api';
+import { exporterFromEnv } from '@edgetrace/otlp';
 
 /** Options `tracing()` sets itself rather than passing on: from `c.env` and its own `exporter`. */
 type OwnProviderOptions = 'env' | 'exporter' | 'processors';
@@ -59,22 +59,26 @@ export function createProvider(options: SetupOptions, bindings: unknown, edge: b
   let provider = options.provider;
   if (provider === undefined) {
     const env = envOf(bindings);
+    // OTEL_TRACES_EXPORTER decides when no exporter is given in code (`none`: none at all).
     const exporter =
       typeof options.exporter === 'function'
         ? options.exporter(env ?? {})
-        : (options.exporter ?? createOtlpExporter(env === undefined ? {} : { env }));
+        : (options.exporter ?? exporterFromEnv(env));
     const { providerOptions } = options;
     const perTrace = edge || providerOptions.tail !== undefined;
     provider = createTracerProvider({
       ...providerOptions,
       ...(env === undefined ? {} : { env }),
-      ...(perTrace
-        ? { exporter }
-        : { processors: [createBatchProcessor({ exporter, ...(env ? { env } : {}) })] }),
+      ...(exporter === undefined
+        ? {}
+        : perTrace
+          ? { exporter }
+          : { processors: [createBatchProcessor({ exporter, ...(env ? { env } : {}) })] }),
     });
   }
   if (options.register && !provider.register()) {
-    diag.warn(
+    report(
+      'warn',
       'edgetrace: another OpenTelemetry tracer provider, propagator or context manager was registered first; ' +
         'tracing() still traces requests, but trace.getTracer() and context.active() in handlers use the other one',
     );

@@ -13,13 +13,13 @@ import {
   isStreamingResponse,
   materializeBody,
   recordHeaders,
+  report,
   serverTimingMetric,
   TIME_TO_FIRST_BYTE,
   VERSION,
 } from '@edgetrace/core';
 import {
   type Attributes,
-  diag,
   type Context as OtelContext,
   ROOT_CONTEXT,
   type Span,
@@ -275,7 +275,7 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
     } catch (error) {
       // Telemetry must not break the response; a failure here only ends the span.
       endSpan({ kind: 'complete' });
-      diag.error('edgetrace: tracing() failed after the handler; the span is ended', error);
+      report('error', 'edgetrace: tracing() failed after the handler; the span is ended', error);
     }
     flush(provider, waitUntil, span.spanContext().traceId);
   };

@@ -7,6 +7,7 @@
 import {
   type Clock,
   createSpanEnd,
+  report,
   type SpanEnd,
   type SpanOutcome,
   TIME_TO_FIRST_CHUNK,
@@ -74,7 +75,7 @@ function hook(name: string, call: () => void): void {
   try {
     call();
   } catch (error) {
-    diag.error(`edgetrace: the ${name} hook threw; ignored`, error);
+    report('error', `edgetrace: the ${name} hook threw; ignored`, error);
   }
 }
 

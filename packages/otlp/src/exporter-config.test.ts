@@ -1,10 +1,30 @@
-import { ConfigError } from '@edgetrace/core';
+import { ConfigError, resetReporting } from '@edgetrace/core';
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveExporterConfig } from './exporter-config.js';
 
-afterEach(() => diag.disable());
+afterEach(() => {
+  diag.disable();
+  resetReporting();
+});
+
+/** The warnings edgetrace reports while `run` runs (through a diag logger, as a user would see them). */
+function warningsOf(run: () => void): string[] {
+  resetReporting();
+  const warnings: string[] = [];
+  const ignore = (): void => {};
+  diag.setLogger(
+    { warn: (m: string) => warnings.push(m), error: ignore, info: ignore, debug: ignore, verbose: ignore },
+    DiagLogLevel.WARN,
+  );
+  try {
+    run();
+  } finally {
+    diag.disable();
+  }
+  return warnings;
+}
 
 describe('resolveExporterConfig', () => {
   it('uses the traces endpoint as-is and appends /v1/traces to the general one', () => {
@@ -49,27 +69,64 @@ describe('resolveExporterConfig', () => {
   });
 
   it('warns and ignores invalid variables', () => {
-    const warnings: string[] = [];
-    diag.setLogger(
-      {
-        warn: (m: string) => warnings.push(m),
-        error: () => {},
-        info: () => {},
-        debug: () => {},
-        verbose: () => {},
-      },
-      DiagLogLevel.WARN,
-    );
-    const config = resolveExporterConfig({
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url',
-        OTEL_EXPORTER_OTLP_HEADERS: 'novalue',
-        OTEL_EXPORTER_OTLP_COMPRESSION: 'brotli',
-        OTEL_EXPORTER_OTLP_TIMEOUT: '-1',
-      },
+    const warnings = warningsOf(() => {
+      const config = resolveExporterConfig({
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url',
+          OTEL_EXPORTER_OTLP_HEADERS: 'novalue',
+          OTEL_EXPORTER_OTLP_COMPRESSION: 'brotli',
+          OTEL_EXPORTER_OTLP_TIMEOUT: '-1',
+        },
+      });
+      expect(config).toEqual({ endpoint: undefined, headers: {}, compression: 'none', timeoutMs: 10_000 });
     });
-    expect(config).toEqual({ endpoint: undefined, headers: {}, compression: 'none', timeoutMs: 10_000 });
     expect(warnings).toHaveLength(4);
+  });
+
+  // Every message that suggests a fix: apply the fix it suggests and see it work.
+  it('suggests a base URL for OTEL_EXPORTER_OTLP_ENDPOINT and a full one for the traces variable, and both work', () => {
+    for (const [name, expected] of [
+      ['OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318/v1/traces'],
+      ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://127.0.0.1:4318/v1/traces'],
+    ] as const) {
+      const [warning] = warningsOf(() => resolveExporterConfig({ env: { [name]: 'localhost 4318' } }));
+      const suggested = /use e\.g\. ([^\s;]+)/.exec(warning ?? '')?.[1] ?? '';
+      expect(warning).toContain(name);
+      const fixed = warningsOf(() => {
+        expect(resolveExporterConfig({ env: { [name]: suggested } }).endpoint).toBe(expected);
+      });
+      expect(fixed).toEqual([]);
+    }
+  });
+
+  it('warns when the base URL already ends in /v1/traces, saying which variable to use', () => {
+    const [warning] = warningsOf(() => {
+      const config = resolveExporterConfig({
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318/v1/traces' },
+      });
+      expect(config.endpoint).toBe('http://c:4318/v1/traces/v1/traces');
+    });
+    expect(warning).toMatch(/already ends in \/v1\/traces.*OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/);
+    const fixed = warningsOf(() => {
+      expect(
+        resolveExporterConfig({ env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces' } })
+          .endpoint,
+      ).toBe('http://c:4318/v1/traces');
+    });
+    expect(fixed).toEqual([]);
+  });
+
+  it('says a protocol it cannot honour is not used, and that http/json silences it', () => {
+    for (const protocol of ['grpc', 'http/protobuf']) {
+      const [warning] = warningsOf(() =>
+        resolveExporterConfig({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: protocol } }),
+      );
+      expect(warning).toContain(`OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported`);
+      expect(warning).toContain('OTEL_EXPORTER_OTLP_PROTOCOL=http/json');
+    }
+    expect(
+      warningsOf(() => resolveExporterConfig({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } })),
+    ).toEqual([]);
   });
 
   it('throws a ConfigError for invalid options', () => {

@@ -1,8 +1,14 @@
 // Exporter configuration from options and the `OTEL_EXPORTER_OTLP_*` variables, with the
 // specification's endpoint rules: the per-signal endpoint is used as-is, the general one gets
 // `/v1/traces` appended. https://opentelemetry.io/docs/specs/otel/protocol/exporter/
-import { ConfigError, createEnvReader, type EnvSource, parseKeyValueList, processEnv } from '@edgetrace/core';
-import { diag } from '@opentelemetry/api';
+import {
+  ConfigError,
+  createEnvReader,
+  type EnvSource,
+  parseKeyValueList,
+  processEnv,
+  report,
+} from '@edgetrace/core';
 
 export interface ExporterConfigOptions {
   /** The full traces URL. @default `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces` */
@@ -27,17 +33,26 @@ export interface ExporterConfig {
 
 const COMPRESSIONS = ['gzip', 'none'] as const;
 
+/** The general variable is a base URL (the signal's path is appended); the others are used as they are. */
+const BASE_VARIABLE = 'OTEL_EXPORTER_OTLP_ENDPOINT';
+
+/** What a valid value of `from` looks like, to suggest in a message. */
+const example = (from: string): string =>
+  from === BASE_VARIABLE
+    ? 'http://127.0.0.1:4318 (a base URL: /v1/traces is appended)'
+    : 'http://127.0.0.1:4318/v1/traces';
+
 /** What is wrong with `url` as an OTLP endpoint, or `undefined` when it is fine. */
 function urlProblem(url: string, from: string): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return `${from} "${url}" is not a URL; use e.g. http://127.0.0.1:4318/v1/traces`;
+    return `${from} "${url}" is not a URL; use e.g. ${example(from)}`;
   }
   return parsed.protocol === 'http:' || parsed.protocol === 'https:'
     ? undefined
-    : `${from} "${url}" must be an http: or https: URL`;
+    : `${from} "${url}" must be an http: or https: URL, e.g. ${example(from)}`;
 }
 
 /** A URL given in code: invalid is a setup error. */
@@ -52,7 +67,7 @@ function envUrl(url: string | undefined, name: string): string | undefined {
   if (url === undefined) return undefined;
   const problem = urlProblem(url, name);
   if (problem === undefined) return new URL(url).toString();
-  diag.warn(`edgetrace: ${problem}; ignored`);
+  report('warn', `edgetrace: ${problem}; ignored`);
   return undefined;
 }
 
@@ -60,10 +75,27 @@ function envHeaders(text: string | undefined, name: string): Record<string, stri
   if (text === undefined) return {};
   const parsed = parseKeyValueList(text);
   if (parsed === null) {
-    diag.warn(`edgetrace: ${name} is not a list of key=value pairs; ignored`);
+    report('warn', `edgetrace: ${name} is not a list of key=value pairs; ignored`);
     return {};
   }
   return parsed;
+}
+
+/** The protocols other SDKs are configured with; we send the one OTLP/HTTP receivers all take. */
+const PROTOCOLS = ['http/json', 'http/protobuf', 'grpc'] as const;
+
+function checkProtocol(env: ReturnType<typeof createEnvReader>): void {
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
+    const protocol = env.oneOf(name, PROTOCOLS);
+    if (protocol === undefined || protocol === 'http/json') continue;
+    report(
+      'warn',
+      `${name}=${protocol} is not supported: edgetrace sends OTLP/HTTP JSON, which every OTLP/HTTP ` +
+        `receiver (port 4318) accepts${protocol === 'grpc' ? "; point the endpoint at the collector's HTTP port, not its gRPC port 4317" : ''}. ` +
+        `Set ${name}=http/json to silence this`,
+    );
+    return;
+  }
 }
 
 /** Resolves the exporter's configuration; invalid options throw, invalid variables warn. */
@@ -83,9 +115,21 @@ export function resolveExporterConfig(options: ExporterConfigOptions = {}): Expo
   if (options.endpoint !== undefined) endpoint = checkUrl(options.endpoint, 'endpoint');
   else {
     endpoint = envUrl(env.string('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-    const base = envUrl(env.string('OTEL_EXPORTER_OTLP_ENDPOINT'), 'OTEL_EXPORTER_OTLP_ENDPOINT');
-    if (endpoint === undefined && base !== undefined) endpoint = `${base.replace(/\/+$/, '')}/v1/traces`;
+    const base = envUrl(env.string(BASE_VARIABLE), BASE_VARIABLE);
+    if (endpoint === undefined && base !== undefined) {
+      endpoint = `${base.replace(/\/+$/, '')}/v1/traces`;
+      // The specification appends the path whatever the base says; a base that already ends in
+      // it is almost always a mix-up of the two variables.
+      if (/\/v1\/traces\/?$/.test(base)) {
+        report(
+          'warn',
+          `${BASE_VARIABLE}="${base}" already ends in /v1/traces, so spans go to ${endpoint}; ` +
+            `set ${BASE_VARIABLE} to the base URL, or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT to the full one`,
+        );
+      }
+    }
   }
+  checkProtocol(env);
   const headers = {
     ...envHeaders(env.string('OTEL_EXPORTER_OTLP_HEADERS'), 'OTEL_EXPORTER_OTLP_HEADERS'),
     ...envHeaders(env.string('OTEL_EXPORTER_OTLP_TRACES_HEADERS'), 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'),

@@ -2,10 +2,11 @@
 
 export type { ConsoleExporterOptions } from './console-exporter.js';
 export { createConsoleExporter, formatSpan } from './console-exporter.js';
+export { exporterFromEnv } from './env-exporter.js';
 export type { ExporterConfig, ExporterConfigOptions } from './exporter-config.js';
 export { resolveExporterConfig } from './exporter-config.js';
 export type { OtlpExporter, OtlpExporterOptions } from './otlp-exporter.js';
-export { createOtlpExporter, parseRetryAfter } from './otlp-exporter.js';
+export { createOtlpExporter, parseRetryAfter, USER_AGENT } from './otlp-exporter.js';
 export type {
   OtlpAnyValue,
   OtlpEvent,

@@ -4,14 +4,15 @@
 // outcome is an ExportResult. https://opentelemetry.io/docs/specs/otlp/#otlphttp
 import {
   ConfigError,
+  checkOptionNames,
   createDropCounter,
   type DropCounter,
   type ExportResult,
+  report,
   type SpanData,
   type SpanExporter,
   VERSION,
 } from '@edgetrace/core';
-import { diag } from '@opentelemetry/api';
 import { type ExporterConfig, type ExporterConfigOptions, resolveExporterConfig } from './exporter-config.js';
 import { splitIntoBodies } from './split.js';
 
@@ -41,6 +42,27 @@ export interface OtlpExporterOptions extends ExporterConfigOptions {
    */
   maxResponseBytes?: number;
 }
+
+/** Every option, once: the unknown-option check derives from it, and the compiler checks it is complete. */
+const OPTION_NAMES: ReadonlySet<string> = new Set(
+  Object.keys({
+    endpoint: true,
+    headers: true,
+    compression: true,
+    timeoutMs: true,
+    env: true,
+    fetch: true,
+    maxAttempts: true,
+    initialBackoffMs: true,
+    maxBackoffMs: true,
+    random: true,
+    maxBodyBytes: true,
+    maxResponseBytes: true,
+  } satisfies Record<keyof OtlpExporterOptions, true>),
+);
+
+/** Names other OTLP exporters use for our options. */
+const SYNONYMS = { url: 'endpoint', timeoutMillis: 'timeoutMs', timeout: 'timeoutMs' };
 
 /** The exporter, with the configuration it resolved. */
 export interface OtlpExporter extends SpanExporter {
@@ -114,6 +136,7 @@ function readPartialSuccess(text: string, drops: DropCounter): ExportResult {
 
 /** Creates the OTLP/HTTP JSON exporter. Invalid options throw at creation. */
 export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
+  checkOptionNames(options, OPTION_NAMES, 'createOtlpExporter', SYNONYMS);
   const config = resolveExporterConfig(options);
   const send = options.fetch ?? globalThis.fetch;
   const {
@@ -140,7 +163,11 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
     throw new ConfigError('initialBackoffMs must be ≥ 0 and maxBackoffMs at least as large');
   }
   if (config.endpoint === undefined) {
-    diag.warn('edgetrace: no OTLP endpoint configured (OTEL_EXPORTER_OTLP_ENDPOINT); spans are not exported');
+    report(
+      'warn',
+      'no OTLP endpoint configured, so spans are not exported: set OTEL_EXPORTER_OTLP_ENDPOINT to a ' +
+        "collector's base URL (http://127.0.0.1:4318), or pass createOtlpExporter({ endpoint })",
+    );
   }
   const headers = new Headers(config.headers);
   // Our User-Agent unless one is configured (header names compare without case).

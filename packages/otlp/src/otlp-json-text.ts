@@ -295,8 +295,7 @@ function base64(bytes: Uint8Array): string {
   const left = bytes.length - i;
   if (left > 0) {
     const n = ((bytes[i] as number) << 16) | (left === 2 ? (bytes[i + 1] as number) << 8 : 0);
-    out +=
-      (BASE64[n >> 18] as string) + BASE64[(n >> 12) & 63] + (left === 2 ? BASE64[(n >> 6) & 63] : '=') + '=';
+    out += `${(BASE64[n >> 18] as string) + BASE64[(n >> 12) & 63] + (left === 2 ? BASE64[(n >> 6) & 63] : '=')}=`;
   }
   return out;
 }
