@@ -6,6 +6,7 @@ import { type RunningWorker, useWorker, WORKERD_RUNTIMES } from './support/worke
 const entry = new URL('./fixtures/context-worker.ts', import.meta.url).pathname;
 
 interface Report {
+  warnings: string[];
   asyncContext: boolean;
   request: { traceId: string; spanId: string };
   activeBeforeAwait: { traceId: string; spanId: string } | null;
@@ -60,6 +61,22 @@ describe.each(WORKERD_RUNTIMES)('workerd with $name', (runtime) => {
           expect(reports.map((r) => r.request.traceId)).not.toContain(report.implicitChildTrace);
         }
       });
+    },
+  );
+
+  it(
+    runtime.asyncContext
+      ? 'says nothing about context at startup'
+      : 'says at startup, on the console, that context will not follow await, and how to fix it',
+    async () => {
+      const [report] = await concurrentRequests(worker, 1);
+      const said = report?.warnings.filter((w) => w.includes('AsyncLocalStorage')) ?? [];
+      if (runtime.asyncContext) expect(said).toEqual([]);
+      else {
+        expect(said).toHaveLength(1);
+        expect(said[0]).toMatch(/spans started after the first await in a handler start new traces/);
+        expect(said[0]).toMatch(/compatibility_flags = \["nodejs_compat"\]/);
+      }
     },
   );
 });

@@ -36,6 +36,13 @@ export const WORKERD_RUNTIMES: readonly WorkerdRuntime[] = [
     compatibilityDate: '2026-08-03',
     asyncContext: false,
   },
+  // `nodejs_als` alone: `node:async_hooks` through a dynamic import, and no `process`.
+  {
+    name: 'nodejs_als',
+    compatibilityFlags: ['nodejs_als'],
+    compatibilityDate: '2026-08-03',
+    asyncContext: true,
+  },
 ];
 
 export interface RunningWorker {

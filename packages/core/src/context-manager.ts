@@ -38,6 +38,28 @@ export function findAsyncLocalStorage(): AsyncLocalStorageClass | undefined {
   return undefined;
 }
 
+/** Where `findAsyncLocalStorage` looks last: a specifier bundlers leave alone (see below). */
+const ASYNC_HOOKS = ['node', 'async_hooks'].join(':');
+
+/**
+ * `findAsyncLocalStorage`, then a dynamic `import('node:async_hooks')` — the only way to it in
+ * workerd with the `nodejs_als` flag, which has the module but no `process`. The specifier is
+ * built at run time so that a bundler does not try to resolve it for a Worker without the flag
+ * (where the import fails here, quietly). Resolves to `undefined` where the runtime has none.
+ */
+export async function loadAsyncLocalStorage(): Promise<AsyncLocalStorageClass | undefined> {
+  const found = findAsyncLocalStorage();
+  if (found !== undefined) return found;
+  try {
+    const hooks = (await import(/* @vite-ignore */ ASYNC_HOOKS)) as MaybeGlobals;
+    return typeof hooks.AsyncLocalStorage === 'function'
+      ? (hooks.AsyncLocalStorage as AsyncLocalStorageClass)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 type Fn<A extends unknown[], R> = (this: unknown, ...args: A) => R;
 
 function bindFunction<T>(manager: ContextManager, context: Context, target: T): T {

@@ -17,6 +17,7 @@ export {
   createContextManager,
   createStackContextManager,
   findAsyncLocalStorage,
+  loadAsyncLocalStorage,
 } from './context-manager.js';
 export type { DropCounter } from './drop-counter.js';
 export { createDropCounter } from './drop-counter.js';

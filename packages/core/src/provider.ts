@@ -229,6 +229,18 @@ export function createTracerProvider(options: TracerProviderOptions = {}): EdgeT
   const limits = resolveSpanLimits(options.spanLimits, env);
   const propagator = resolvePropagator(options, env);
   const { manager: contextManager, async: asyncContext } = createContextManager(options.asyncLocalStorage);
+  if (!asyncContext && options.asyncLocalStorage === undefined) {
+    // Not asked for (`false` is a choice): without it, a span started after an `await` in a
+    // handler finds no parent and starts a trace of its own. Say so once, with the fix.
+    report(
+      'warn',
+      'AsyncLocalStorage is not available, so the active span does not follow `await`: spans started ' +
+        'after the first await in a handler start new traces. In a Worker add compatibility_flags = ' +
+        '["nodejs_compat"] (or "nodejs_als") to the wrangler configuration; or pass the context explicitly ' +
+        "(tracing()'s c.get('traceContext'), instrumentFetch's context option); or pass asyncLocalStorage: false " +
+        'to say this is intended',
+    );
+  }
   const { exporter, tail, traceBuffer } = options;
   const processors = [
     ...(exporter === undefined ? [] : [createTraceBufferProcessor({ ...traceBuffer, exporter, now, tail })]),

@@ -1,11 +1,14 @@
 // The tracer provider behind `tracing()`, made on the first request, once per isolate: that is
 // when a Worker's `env` (its `OTEL_*` vars and secrets) is first known.
 import {
+  type AsyncLocalStorageClass,
   checkTracerProviderOptions,
   createBatchProcessor,
   createTracerProvider,
   type EdgeTracerProvider,
   type EnvSource,
+  findAsyncLocalStorage,
+  loadAsyncLocalStorage,
   report,
   type SpanExporter,
   TRACER_PROVIDER_OPTION_NAMES,
@@ -55,7 +58,25 @@ function envOf(bindings: unknown): EnvSource | undefined {
  * and exported once it ends; elsewhere (Node, Deno, Bun) a batch processor exports by size and
  * interval — unless tail sampling asks for whole traces.
  */
-export function createProvider(options: SetupOptions, bindings: unknown, edge: boolean): EdgeTracerProvider {
+/**
+ * The `AsyncLocalStorage` class to give a provider `tracing()` makes, when none is configured and
+ * the runtime hides it behind a dynamic import (workerd's `nodejs_als`); `undefined` otherwise.
+ */
+export async function asyncLocalStorageFor(
+  options: SetupOptions,
+): Promise<AsyncLocalStorageClass | undefined> {
+  if (options.provider !== undefined || options.providerOptions.asyncLocalStorage !== undefined)
+    return undefined;
+  if (findAsyncLocalStorage() !== undefined) return undefined;
+  return loadAsyncLocalStorage();
+}
+
+export function createProvider(
+  options: SetupOptions,
+  bindings: unknown,
+  edge: boolean,
+  asyncLocalStorage?: AsyncLocalStorageClass,
+): EdgeTracerProvider {
   let provider = options.provider;
   if (provider === undefined) {
     const env = envOf(bindings);
@@ -68,6 +89,7 @@ export function createProvider(options: SetupOptions, bindings: unknown, edge: b
     const perTrace = edge || providerOptions.tail !== undefined;
     provider = createTracerProvider({
       ...providerOptions,
+      ...(asyncLocalStorage === undefined ? {} : { asyncLocalStorage }),
       ...(env === undefined ? {} : { env }),
       ...(exporter === undefined
         ? {}

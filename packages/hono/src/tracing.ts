@@ -33,6 +33,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { requestAttributes } from './request-attributes.js';
 import { answeredRoute } from './route.js';
 import {
+  asyncLocalStorageFor,
   checkSetup,
   createProvider,
   type ExporterOption,
@@ -201,8 +202,14 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
     if (skipped(c)) return next();
     const waitUntil = executionContextOf(c);
     if (made === undefined) {
-      const provider = createProvider(setup, c.env, waitUntil !== undefined);
-      made = { provider, tracer: provider.getTracer('@edgetrace/hono', VERSION) };
+      // workerd's `nodejs_als` flag has AsyncLocalStorage only through a dynamic import; each
+      // first request awaits its own (no promise is shared between requests), the first to
+      // finish makes the provider.
+      const storage = await asyncLocalStorageFor(setup);
+      made ??= (() => {
+        const provider = createProvider(setup, c.env, waitUntil !== undefined, storage);
+        return { provider, tracer: provider.getTracer('@edgetrace/hono', VERSION) };
+      })();
     }
     const { provider, tracer } = made;
     const { now, propagator, contextManager } = provider;
