@@ -8,9 +8,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 echo "edgetrace demo: preparing the toolchain and dependencies (first run: a minute or two)..."
 . scripts/toolchain.sh
 . scripts/install-deps.sh
-for app in viewer mock-inference; do
-  pnpm exec esbuild "apps/$app/src/main.ts" --bundle --platform=node --format=esm --target=node22 \
-    --outfile="apps/$app/dist/main.mjs" --log-level=warning \
-    --banner:js="import { createRequire as __edgetraceRequire } from 'node:module'; const require = __edgetraceRequire(import.meta.url);"
-done
+for app in viewer mock-inference; do bash scripts/bundle-app.sh "$app"; done
 exec node scripts/demo.mjs "$@"

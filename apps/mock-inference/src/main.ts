@@ -1,4 +1,5 @@
-// The mock from the command line: `node apps/mock-inference/src/main.ts [--port 8000] [--otlp http://127.0.0.1:4318/v1/traces]`.
+// The mock from the command line, once built (`pnpm --filter @edgetrace/mock-inference build`):
+// `node apps/mock-inference/dist/main.mjs [--port 8000] [--otlp http://127.0.0.1:4318/v1/traces]`.
 import { parseArgs } from 'node:util';
 import { startMockInference } from './server.js';
 
