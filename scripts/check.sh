@@ -7,4 +7,5 @@ pnpm install --frozen-lockfile --reporter=silent
 pnpm run typecheck
 pnpm run lint
 pnpm run build
+bash scripts/check-packages.sh
 bash scripts/test.sh "$@"

@@ -1,9 +1,11 @@
 // Server-sent events parsing with the parser of @microsoft/fetch-event-source (its runtime-neutral
-// `parse.js`; its `fetchEventSource` needs `window` and cannot run in workerd), guarded for what
+// `parse.js`; its `fetchEventSource` needs `window` and cannot run in workerd). The CommonJS build:
+// the package's `lib/esm` is ESM without `"type": "module"`, whose named exports Node 22 before
+// 22.7 refuses; every runtime and bundler reads these `exports.x =` names. Guarded for what
 // arrives from the network: a chunk the parser keeps part of is copied first (the consumer may
 // transfer the original), and an event longer than a limit is skipped rather than buffered.
 // https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
-import { getLines, getMessages } from '@microsoft/fetch-event-source/lib/esm/parse.js';
+import { getLines, getMessages } from '@microsoft/fetch-event-source/lib/cjs/parse.js';
 
 /** One parsed event. */
 export interface ServerSentEvent {
