@@ -24,6 +24,8 @@ export { createDropCounter } from './drop-counter.js';
 export type { EnvReader, EnvSource, NumberCheck } from './env.js';
 export { createEnvReader, parseKeyValueList, processEnv } from './env.js';
 export { ConfigError, checkOptionNames } from './errors.js';
+export type { FlushOnExitOptions } from './flush-on-exit.js';
+export { flushOnExit } from './flush-on-exit.js';
 export {
   headerNames,
   isSecretKey,

@@ -9,6 +9,7 @@ import {
   type EdgeTracerProvider,
   endSpanWithBody,
   errorType,
+  flushOnExit,
   headerNames,
   isStreamingResponse,
   materializeBody,
@@ -62,9 +63,15 @@ export interface TracingOptions extends ProviderOptions {
   provider?: EdgeTracerProvider;
   /**
    * Where spans go: an exporter, or a function of the Worker's `env` returning one.
-   * @default `createOtlpExporter({ env: c.env })` (no endpoint configured: nothing is exported)
+   * @default `exporterFromEnv(c.env)`: `OTEL_TRACES_EXPORTER`, else OTLP (no endpoint configured: nothing is exported)
    */
   exporter?: ExporterOption;
+  /**
+   * On a server (Node, Bun, Deno: no `waitUntil`), export what the provider `tracing()` made still
+   * holds when the process gets SIGTERM or SIGINT, then let it end (`flushOnExit` from core).
+   * A provider you pass is yours to flush. @default true
+   */
+  flushOnExit?: boolean;
   /** Install the provider, propagator and context manager as the OpenTelemetry globals. @default true */
   register?: boolean;
   /** Request headers recorded as `http.request.header.<name>` (an allow-list). @default [] */
@@ -91,6 +98,7 @@ export interface TracingOptions extends ProviderOptions {
 const OWN_OPTION_NAMES = [
   'provider',
   'exporter',
+  'flushOnExit',
   'register',
   'requestHeaders',
   'responseHeaders',
@@ -208,6 +216,10 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
       const storage = await asyncLocalStorageFor(setup);
       made ??= (() => {
         const provider = createProvider(setup, c.env, waitUntil !== undefined, storage);
+        // Servers keep spans in a batch; a stopped process must not lose them.
+        if (waitUntil === undefined && options.provider === undefined && options.flushOnExit !== false) {
+          flushOnExit(provider);
+        }
         return { provider, tracer: provider.getTracer('@edgetrace/hono', VERSION) };
       })();
     }
