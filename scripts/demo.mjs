@@ -2,22 +2,41 @@
 // the demo Worker under `wrangler dev`, all on 127.0.0.1; sends scripted requests through the
 // Worker; lets the viewer print each trace; then prints where to look. Runs until Ctrl-C, or
 // exits once everything is printed with --once. Logs of the mock and wrangler go to .demo/.
-// Ports: --viewer-port 4318, --mock-port 8000, --worker-port 8787.
+// Ports: --viewer-port 4318, --mock-port 8000, --worker-port 8787 (a busy default is replaced by
+// a free port, and the demo says so; see demo-ports.js).
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { choosePorts } from './demo-ports.js';
 
 const { values } = parseArgs({
   options: {
     once: { type: 'boolean', default: false },
-    'viewer-port': { type: 'string', default: '4318' },
-    'mock-port': { type: 'string', default: '8000' },
-    'worker-port': { type: 'string', default: '8787' },
+    'viewer-port': { type: 'string' },
+    'mock-port': { type: 'string' },
+    'worker-port': { type: 'string' },
   },
 });
-const VIEWER_PORT = Number(values['viewer-port']);
-const MOCK_PORT = Number(values['mock-port']);
-const WORKER_PORT = Number(values['worker-port']);
+const wanted = (name, option, fallback) => ({
+  name,
+  option,
+  port: Number(values[option] ?? fallback),
+  explicit: values[option] !== undefined,
+});
+let ports;
+try {
+  ports = await choosePorts([
+    wanted('viewer', 'viewer-port', 4318),
+    wanted('mock GPU server', 'mock-port', 8000),
+    wanted('Worker', 'worker-port', 8787),
+  ]);
+} catch (error) {
+  console.error(`demo: ${error.message}`);
+  process.exit(1);
+}
+const VIEWER_PORT = ports.viewer;
+const MOCK_PORT = ports['mock GPU server'];
+const WORKER_PORT = ports.Worker;
 const viewer = `http://127.0.0.1:${VIEWER_PORT}`;
 const mock = `http://127.0.0.1:${MOCK_PORT}`;
 const worker = `http://127.0.0.1:${WORKER_PORT}`;
