@@ -4,6 +4,7 @@
 # ESM-only profile (we publish ESM only). Run after `pnpm build`. Tarballs go to .packed/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/toolchain.sh >/dev/null
 out="$PWD/.packed"
 rm -rf "$out" && mkdir -p "$out"
 for pkg in core otlp fetch hono inference; do

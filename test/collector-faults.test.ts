@@ -5,12 +5,8 @@
 // printed for docs/RELIABILITY.md, not asserted.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createClock,
-  createTraceBufferProcessor,
-  createTracerProvider,
-  type TraceBufferProcessor,
-} from '@edgetrace/core';
+import { createTraceBufferProcessor, createTracerProvider, type TraceBufferProcessor } from '@edgetrace/core';
+import { createClock } from '@edgetrace/core/internal';
 import { tracing } from '@edgetrace/hono';
 import { createOtlpExporter } from '@edgetrace/otlp';
 import { context, diag, propagation, trace } from '@opentelemetry/api';

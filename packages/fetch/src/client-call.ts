@@ -1,7 +1,8 @@
 // What every traced client call shares — instrumentFetch's and instrumentInference's: the wrapped
 // fetch, the parent context, the propagation allow-list, and sending with trace headers on a copy
 // of the caller's headers.
-import { type Clock, ConfigError, createClock, createDefaultPropagator, VERSION } from '@edgetrace/core';
+import { ConfigError, createDefaultPropagator, VERSION } from '@edgetrace/core';
+import { type Clock, createClock } from '@edgetrace/core/internal';
 import {
   type Context,
   context,

@@ -1,7 +1,7 @@
-// @edgetrace/fetch: a traced fetch with client spans and a propagation allow-list.
-export type { CallTarget, Client, ClientOptions, Fetcher } from './client-call.js';
-export { CLIENT_OPTION_NAMES, callTarget, createClient, headersOf, withSpan } from './client-call.js';
+// @edgetrace/fetch: a traced fetch with client spans and a propagation allow-list. The pieces
+// @edgetrace/inference builds on are in `./internal` (internal.ts).
+export type { ClientOptions, Fetcher } from './client-call.js';
 export type { InstrumentFetchOptions } from './instrument-fetch.js';
-export { clientAttributes, instrumentFetch } from './instrument-fetch.js';
+export { instrumentFetch } from './instrument-fetch.js';
 export type { PropagateTo } from './propagate-to.js';
-export { createPropagationFilter, isPrivateUrl } from './propagate-to.js';
+export { isPrivateUrl } from './propagate-to.js';

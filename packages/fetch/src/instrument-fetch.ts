@@ -13,7 +13,7 @@ import {
   redactUrl,
   TIME_TO_FIRST_BYTE,
   urlPort,
-} from '@edgetrace/core';
+} from '@edgetrace/core/internal';
 import { type Attributes, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import {
   CLIENT_OPTION_NAMES,

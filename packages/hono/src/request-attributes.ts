@@ -1,7 +1,7 @@
 // The attributes of a SERVER span read from the incoming request: stable HTTP server
 // conventions, plus Cloudflare's where present (`request.cf`, `cf-ray`).
 // https://opentelemetry.io/docs/specs/semconv/http/http-spans/#http-server
-import { methodAttributes, recordHeaders, redactQuery } from '@edgetrace/core';
+import { methodAttributes, recordHeaders, redactQuery } from '@edgetrace/core/internal';
 import type { Attributes } from '@opentelemetry/api';
 
 export interface RequestAttributeOptions {

@@ -2,18 +2,20 @@
 // when a Worker's `env` (its `OTEL_*` vars and secrets) is first known.
 import {
   type AsyncLocalStorageClass,
-  checkTracerProviderOptions,
   createBatchProcessor,
   createTracerProvider,
   type EdgeTracerProvider,
   type EnvSource,
-  findAsyncLocalStorage,
   loadAsyncLocalStorage,
-  report,
   type SpanExporter,
-  TRACER_PROVIDER_OPTION_NAMES,
   type TracerProviderOptions,
 } from '@edgetrace/core';
+import {
+  checkTracerProviderOptions,
+  findAsyncLocalStorage,
+  report,
+  TRACER_PROVIDER_OPTION_NAMES,
+} from '@edgetrace/core/internal';
 import { exporterFromEnv } from '@edgetrace/otlp';
 
 /** Options `tracing()` sets itself rather than passing on: from `c.env` and its own `exporter`. */

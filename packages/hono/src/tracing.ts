@@ -2,14 +2,12 @@
 // trace, is the active span inside the handler, is named after the matched route, and ends when
 // the response does — at once, or when a streamed body finishes or the client cancels it. Spans
 // are flushed in `waitUntil` on Workers, so export never delays a response.
+import { ConfigError, type EdgeTracerProvider, flushOnExit, VERSION } from '@edgetrace/core';
 import {
-  ConfigError,
   checkOptionNames,
   createSpanEnd,
-  type EdgeTracerProvider,
   endSpanWithBody,
   errorType,
-  flushOnExit,
   headerNames,
   isStreamingResponse,
   materializeBody,
@@ -17,8 +15,7 @@ import {
   report,
   serverTimingMetric,
   TIME_TO_FIRST_BYTE,
-  VERSION,
-} from '@edgetrace/core';
+} from '@edgetrace/core/internal';
 import {
   type Attributes,
   type Context as OtelContext,

@@ -11,7 +11,7 @@ import {
   type SpanEnd,
   type SpanOutcome,
   TIME_TO_FIRST_CHUNK,
-} from '@edgetrace/core';
+} from '@edgetrace/core/internal';
 import { type Attributes, diag, type Span } from '@opentelemetry/api';
 import { type ContentCapture, messagesAttribute } from './content.js';
 import type { Generation, ProtocolAdapter } from './protocols/types.js';

@@ -3,24 +3,22 @@
 // and — as a streamed answer passes through untouched — time to first chunk, chunk timing,
 // usage and finish reasons; it ends once, when the stream ends, fails or is cancelled.
 // https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/
+import { ConfigError } from '@edgetrace/core';
 import {
-  ConfigError,
   checkOptionNames,
   endSpanWithBody,
   normalizeMethod,
   TIME_TO_FIRST_BYTE,
-} from '@edgetrace/core';
+} from '@edgetrace/core/internal';
+import { type ClientOptions, type Fetcher, instrumentFetch } from '@edgetrace/fetch';
 import {
   type CallTarget,
   CLIENT_OPTION_NAMES,
-  type ClientOptions,
   callTarget,
   clientAttributes,
   createClient,
-  type Fetcher,
-  instrumentFetch,
   withSpan,
-} from '@edgetrace/fetch';
+} from '@edgetrace/fetch/internal';
 import { type Attributes, type Context, type Span, SpanKind, trace } from '@opentelemetry/api';
 import {
   type ContentCaptureOptions,

@@ -1,6 +1,6 @@
 // Reading a request's JSON body without consuming the caller's: strings and bytes are read as
 // they are, a Blob is read again, a stream is teed (fetch gets one branch), a Request is cloned.
-import type { CallTarget } from '@edgetrace/fetch';
+import type { CallTarget } from '@edgetrace/fetch/internal';
 
 export interface ReadBody {
   /** The body's text, or `undefined` when there is none, it is too large, or not text. */

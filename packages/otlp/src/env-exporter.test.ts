@@ -1,12 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  ConfigError,
-  createMemoryExporter,
-  createTracerProvider,
-  resetReporting,
-  type SpanData,
-} from '@edgetrace/core';
+import { ConfigError, createMemoryExporter, createTracerProvider, type SpanData } from '@edgetrace/core';
+import { resetReporting } from '@edgetrace/core/internal';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exporterFromEnv } from './env-exporter.js';
 import { createOtlpExporter } from './otlp-exporter.js';

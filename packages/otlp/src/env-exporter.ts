@@ -2,7 +2,8 @@
 // (the default), `console`, `none`, or several separated by commas. A value we cannot honour
 // is reported with what to use instead, never silently ignored.
 // https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#exporter-selection
-import { createEnvReader, type EnvSource, processEnv, report, type SpanExporter } from '@edgetrace/core';
+import type { EnvSource, SpanExporter } from '@edgetrace/core';
+import { createEnvReader, processEnv, report } from '@edgetrace/core/internal';
 import { createConsoleExporter } from './console-exporter.js';
 import { createOtlpExporter } from './otlp-exporter.js';
 

@@ -1,4 +1,5 @@
-import { ConfigError, resetReporting } from '@edgetrace/core';
+import { ConfigError } from '@edgetrace/core';
+import { resetReporting } from '@edgetrace/core/internal';
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';

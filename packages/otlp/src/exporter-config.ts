@@ -1,14 +1,8 @@
 // Exporter configuration from options and the `OTEL_EXPORTER_OTLP_*` variables, with the
 // specification's endpoint rules: the per-signal endpoint is used as-is, the general one gets
 // `/v1/traces` appended. https://opentelemetry.io/docs/specs/otel/protocol/exporter/
-import {
-  ConfigError,
-  createEnvReader,
-  type EnvSource,
-  parseKeyValueList,
-  processEnv,
-  report,
-} from '@edgetrace/core';
+import { ConfigError, type EnvSource } from '@edgetrace/core';
+import { createEnvReader, parseKeyValueList, processEnv, report } from '@edgetrace/core/internal';
 
 export interface ExporterConfigOptions {
   /** The full traces URL. @default `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces` */

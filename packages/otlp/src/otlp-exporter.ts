@@ -2,17 +2,8 @@
 // exponential backoff and jitter on 429/502/503/504 and network errors, honouring Retry-After,
 // all inside one deadline so an export fits a Worker's `waitUntil`. It never throws: every
 // outcome is an ExportResult. https://opentelemetry.io/docs/specs/otlp/#otlphttp
-import {
-  ConfigError,
-  checkOptionNames,
-  createDropCounter,
-  type DropCounter,
-  type ExportResult,
-  report,
-  type SpanData,
-  type SpanExporter,
-  VERSION,
-} from '@edgetrace/core';
+import { ConfigError, type ExportResult, type SpanData, type SpanExporter, VERSION } from '@edgetrace/core';
+import { checkOptionNames, createDropCounter, type DropCounter, report } from '@edgetrace/core/internal';
 import { type ExporterConfig, type ExporterConfigOptions, resolveExporterConfig } from './exporter-config.js';
 import { splitIntoBodies } from './split.js';
 

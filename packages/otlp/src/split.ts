@@ -1,7 +1,8 @@
 // Fitting spans into request bodies of bounded size: a batch whose JSON is too large is halved
 // until each part fits; a single span too large on its own has its string values cut down, and
 // is dropped (and counted) if even that does not fit. Every step shrinks the input, so it ends.
-import { type SpanData, truncateValue } from '@edgetrace/core';
+import type { SpanData } from '@edgetrace/core';
+import { truncateValue } from '@edgetrace/core/internal';
 import type { Attributes } from '@opentelemetry/api';
 import { encodeTracesBytes } from './otlp-json-text.js';
 
