@@ -73,3 +73,22 @@ export function checkOptionNames(
     throw new ConfigError(`${who}: unknown option "${key}"; ${hint}the options are ${[...names].join(', ')}`);
   }
 }
+
+/**
+ * An entry point's options, each named once: the compiler checks that the table names every
+ * option of `T` and nothing else, and the unknown-option check and the picking of options to
+ * pass on both derive from it — no hand-kept list of names beside an interface.
+ */
+export type OptionTable<T> = { readonly [K in keyof Required<T>]: true };
+
+/** The option names of a table. */
+export function optionNames<T>(table: OptionTable<T>): ReadonlySet<keyof T & string> {
+  return new Set(Object.keys(table)) as Set<keyof T & string>;
+}
+
+/** The options named in `names` that are set in `options`, to pass on to another entry point. */
+export function pickOptions<T extends object, K extends keyof T>(options: T, names: Iterable<K>): Pick<T, K> {
+  const picked = {} as Pick<T, K>;
+  for (const name of names) if (options[name] !== undefined) picked[name] = options[name];
+  return picked;
+}

@@ -20,7 +20,8 @@ export type { DropCounter } from './drop-counter.js';
 export { createDropCounter } from './drop-counter.js';
 export type { EnvReader, NumberCheck } from './env.js';
 export { createEnvReader, parseKeyValueList, processEnv } from './env.js';
-export { checkOptionNames } from './errors.js';
+export type { OptionTable } from './errors.js';
+export { checkOptionNames, optionNames, pickOptions } from './errors.js';
 export {
   headerNames,
   isSecretKey,

@@ -14,7 +14,7 @@ import { createBaggagePropagator } from './baggage.js';
 import { createCompositePropagator } from './composite-propagator.js';
 import { type AsyncLocalStorageClass, createContextManager } from './context-manager.js';
 import { createEnvReader, type EnvReader, type EnvSource, processEnv } from './env.js';
-import { ConfigError, checkOptionNames } from './errors.js';
+import { ConfigError, checkOptionNames, type OptionTable, optionNames } from './errors.js';
 import { createIdGenerator, type IdGenerator } from './ids.js';
 import { resolveSpanLimits } from './limits.js';
 import { createMultiProcessor } from './multi-processor.js';
@@ -97,25 +97,25 @@ export interface EdgeTracerProvider extends TracerProvider {
 }
 
 /** The names `createTracerProvider` accepts, for wrappers that pass some of them on. */
-export const TRACER_PROVIDER_OPTION_NAMES: ReadonlySet<keyof TracerProviderOptions> = new Set<
-  keyof TracerProviderOptions
->([
-  'serviceName',
-  'serviceVersion',
-  'resource',
-  'env',
-  'exporter',
-  'tail',
-  'traceBuffer',
-  'processors',
-  'sampler',
-  'samplerArg',
-  'spanLimits',
-  'propagator',
-  'asyncLocalStorage',
-  'idGenerator',
-  'now',
-]);
+const PROVIDER_OPTIONS: OptionTable<TracerProviderOptions> = {
+  serviceName: true,
+  serviceVersion: true,
+  resource: true,
+  env: true,
+  exporter: true,
+  tail: true,
+  traceBuffer: true,
+  processors: true,
+  sampler: true,
+  samplerArg: true,
+  spanLimits: true,
+  propagator: true,
+  asyncLocalStorage: true,
+  idGenerator: true,
+  now: true,
+};
+export const TRACER_PROVIDER_OPTION_NAMES: ReadonlySet<keyof TracerProviderOptions> =
+  optionNames(PROVIDER_OPTIONS);
 
 function check(condition: boolean, message: string): void {
   if (!condition) throw new ConfigError(message);

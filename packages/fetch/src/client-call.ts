@@ -2,7 +2,7 @@
 // fetch, the parent context, the propagation allow-list, and sending with trace headers on a copy
 // of the caller's headers.
 import { ConfigError, createDefaultPropagator, VERSION } from '@edgetrace/core';
-import { type Clock, createClock } from '@edgetrace/core/internal';
+import { type Clock, createClock, type OptionTable, optionNames } from '@edgetrace/core/internal';
 import {
   type Context,
   context,
@@ -48,14 +48,16 @@ export interface ClientOptions {
   keepCallerTraceHeaders?: boolean;
 }
 
-export const CLIENT_OPTION_NAMES: readonly string[] = [
-  'propagateTo',
-  'tracerProvider',
-  'propagator',
-  'context',
-  'now',
-  'keepCallerTraceHeaders',
-];
+/** The shared options, named once (entry points spread it into their own tables). */
+export const CLIENT_OPTIONS: OptionTable<ClientOptions> = {
+  propagateTo: true,
+  tracerProvider: true,
+  propagator: true,
+  context: true,
+  now: true,
+  keepCallerTraceHeaders: true,
+};
+export const CLIENT_OPTION_NAMES: ReadonlySet<keyof ClientOptions> = optionNames(CLIENT_OPTIONS);
 
 /** The headers of W3C Trace Context and Baggage, removed on calls the allow-list refuses. */
 const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'];

@@ -9,6 +9,7 @@ import {
   headerNames,
   methodAttributes,
   normalizeMethod,
+  optionNames,
   recordHeaders,
   redactUrl,
   TIME_TO_FIRST_BYTE,
@@ -16,7 +17,7 @@ import {
 } from '@edgetrace/core/internal';
 import { type Attributes, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import {
-  CLIENT_OPTION_NAMES,
+  CLIENT_OPTIONS,
   type ClientOptions,
   callTarget,
   createClient,
@@ -32,7 +33,11 @@ export interface InstrumentFetchOptions extends ClientOptions {
   responseHeaders?: readonly string[];
 }
 
-const OPTION_NAMES = new Set([...CLIENT_OPTION_NAMES, 'requestHeaders', 'responseHeaders']);
+const OPTION_NAMES = optionNames<InstrumentFetchOptions>({
+  ...CLIENT_OPTIONS,
+  requestHeaders: true,
+  responseHeaders: true,
+});
 
 /** The HTTP client attributes known before the call: method, `url.full`, server address and port. */
 export function clientAttributes(url: URL, method: string): { name: string; attributes: Attributes } {

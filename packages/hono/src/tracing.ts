@@ -11,6 +11,9 @@ import {
   headerNames,
   isStreamingResponse,
   materializeBody,
+  type OptionTable,
+  optionNames,
+  pickOptions,
   recordHeaders,
   report,
   serverTimingMetric,
@@ -92,19 +95,20 @@ export interface TracingOptions extends ProviderOptions {
   isStreaming?: (response: Response) => boolean;
 }
 
-const OWN_OPTION_NAMES = [
-  'provider',
-  'exporter',
-  'flushOnExit',
-  'register',
-  'requestHeaders',
-  'responseHeaders',
-  'traceResponse',
-  'clientAddress',
-  'skip',
-  'isStreaming',
-] as const;
-const OPTION_NAMES = new Set<string>([...OWN_OPTION_NAMES, ...PROVIDER_OPTION_NAMES]);
+/** tracing()'s own options; the provider options it passes on come from core's table. */
+const OWN_OPTIONS: OptionTable<Omit<TracingOptions, keyof ProviderOptions>> = {
+  provider: true,
+  exporter: true,
+  flushOnExit: true,
+  register: true,
+  requestHeaders: true,
+  responseHeaders: true,
+  traceResponse: true,
+  clientAddress: true,
+  skip: true,
+  isStreaming: true,
+};
+const OPTION_NAMES = new Set<string>([...optionNames(OWN_OPTIONS), ...PROVIDER_OPTION_NAMES]);
 
 const headersGetter: TextMapGetter<Headers> = {
   get: (headers, key) => headers.get(key) ?? undefined,
@@ -157,10 +161,7 @@ function compileSkip(skip: TracingOptions['skip']): (c: Context) => boolean {
 
 function validate(options: TracingOptions): SetupOptions {
   checkOptionNames(options, OPTION_NAMES, 'tracing()');
-  const providerOptions: ProviderOptions = {};
-  for (const key of PROVIDER_OPTION_NAMES) {
-    if (options[key] !== undefined) Object.assign(providerOptions, { [key]: options[key] });
-  }
+  const providerOptions: ProviderOptions = pickOptions(options, PROVIDER_OPTION_NAMES);
   const { provider, exporter } = options;
   if (provider !== undefined) {
     if (typeof provider?.getTracer !== 'function' || typeof provider.forceFlush !== 'function') {

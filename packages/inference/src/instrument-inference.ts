@@ -8,12 +8,15 @@ import {
   checkOptionNames,
   endSpanWithBody,
   normalizeMethod,
+  optionNames,
+  pickOptions,
   TIME_TO_FIRST_BYTE,
 } from '@edgetrace/core/internal';
 import { type ClientOptions, type Fetcher, instrumentFetch } from '@edgetrace/fetch';
 import {
   type CallTarget,
   CLIENT_OPTION_NAMES,
+  CLIENT_OPTIONS,
   callTarget,
   clientAttributes,
   createClient,
@@ -62,19 +65,19 @@ export interface InstrumentInferenceOptions extends ClientOptions {
   yieldToSdkSpans?: boolean;
 }
 
-const OPTION_NAMES = new Set([
-  ...CLIENT_OPTION_NAMES,
-  'protocol',
-  'provider',
-  'model',
-  'captureContent',
-  'idleTimeoutMs',
-  'maxEventBytes',
-  'maxRequestBodyBytes',
-  'onEvent',
-  'onResponse',
-  'yieldToSdkSpans',
-]);
+const OPTION_NAMES = optionNames<InstrumentInferenceOptions>({
+  ...CLIENT_OPTIONS,
+  protocol: true,
+  provider: true,
+  model: true,
+  captureContent: true,
+  idleTimeoutMs: true,
+  maxEventBytes: true,
+  maxRequestBodyBytes: true,
+  onEvent: true,
+  onResponse: true,
+  yieldToSdkSpans: true,
+});
 
 const PROVIDERS_BY_HOST: [RegExp, string][] = [
   [/(^|\.)api\.openai\.com$/, 'openai'],
@@ -160,12 +163,7 @@ export function instrumentInference(
 ): typeof fetch {
   validate(options);
   const client = createClient(fetcher, options, 'instrumentInference', '@edgetrace/inference');
-  const clientOptions: ClientOptions = {};
-  for (const name of CLIENT_OPTION_NAMES) {
-    const value = options[name as keyof ClientOptions];
-    if (value !== undefined) Object.assign(clientOptions, { [name]: value });
-  }
-  const plain = instrumentFetch(fetcher, clientOptions);
+  const plain = instrumentFetch(fetcher, pickOptions(options, CLIENT_OPTION_NAMES));
   const capture = resolveCapture(options.captureContent);
   const { tracer, now } = client;
   const explicit = options.protocol === undefined ? undefined : ADAPTERS[options.protocol];

@@ -3,7 +3,13 @@
 // all inside one deadline so an export fits a Worker's `waitUntil`. It never throws: every
 // outcome is an ExportResult. https://opentelemetry.io/docs/specs/otlp/#otlphttp
 import { ConfigError, type ExportResult, type SpanData, type SpanExporter, VERSION } from '@edgetrace/core';
-import { checkOptionNames, createDropCounter, type DropCounter, report } from '@edgetrace/core/internal';
+import {
+  checkOptionNames,
+  createDropCounter,
+  type DropCounter,
+  optionNames,
+  report,
+} from '@edgetrace/core/internal';
 import { type ExporterConfig, type ExporterConfigOptions, resolveExporterConfig } from './exporter-config.js';
 import { splitIntoBodies } from './split.js';
 
@@ -35,22 +41,20 @@ export interface OtlpExporterOptions extends ExporterConfigOptions {
 }
 
 /** Every option, once: the unknown-option check derives from it, and the compiler checks it is complete. */
-const OPTION_NAMES: ReadonlySet<string> = new Set(
-  Object.keys({
-    endpoint: true,
-    headers: true,
-    compression: true,
-    timeoutMs: true,
-    env: true,
-    fetch: true,
-    maxAttempts: true,
-    initialBackoffMs: true,
-    maxBackoffMs: true,
-    random: true,
-    maxBodyBytes: true,
-    maxResponseBytes: true,
-  } satisfies Record<keyof OtlpExporterOptions, true>),
-);
+const OPTION_NAMES = optionNames<OtlpExporterOptions>({
+  endpoint: true,
+  headers: true,
+  compression: true,
+  timeoutMs: true,
+  env: true,
+  fetch: true,
+  maxAttempts: true,
+  initialBackoffMs: true,
+  maxBackoffMs: true,
+  random: true,
+  maxBodyBytes: true,
+  maxResponseBytes: true,
+});
 
 /** Names other OTLP exporters use for our options. */
 const SYNONYMS = { url: 'endpoint', timeoutMillis: 'timeoutMs', timeout: 'timeoutMs' };
