@@ -1,22 +1,28 @@
 // @edgetrace/core: an OpenTelemetry-API tracer built for edge runtimes. What users look for:
 // the provider, processors and exporters, samplers, propagators and the types to write their own.
 // The plumbing our other packages share is in `./internal` (internal.ts).
-export { createBaggagePropagator, formatBaggage, parseBaggage } from './baggage.js';
-export type { BatchProcessor, BatchProcessorOptions } from './batch-processor.js';
-export { createBatchProcessor } from './batch-processor.js';
-export { createCompositePropagator, createDefaultPropagator } from './composite-propagator.js';
-export type { AsyncLocalStorageClass } from './context-manager.js';
-export { loadAsyncLocalStorage } from './context-manager.js';
-export type { EnvSource } from './env.js';
-export { ConfigError } from './errors.js';
-export type { FlushOnExitOptions } from './flush-on-exit.js';
-export { flushOnExit } from './flush-on-exit.js';
-export type { IdGenerator } from './ids.js';
-export type { MemoryExporter } from './memory-exporter.js';
-export { createMemoryExporter } from './memory-exporter.js';
-export type { EdgeTracerProvider, TracerProviderOptions } from './provider.js';
-export { createTracerProvider } from './provider.js';
-export type { ParentBasedOptions, SamplerName } from './samplers.js';
+
+export type { EnvSource } from './config/env.js';
+export { ConfigError } from './config/errors.js';
+export type { AsyncLocalStorageClass } from './context/context-manager.js';
+export { loadAsyncLocalStorage } from './context/context-manager.js';
+export type { BatchProcessor, BatchProcessorOptions } from './export/batch-processor.js';
+export { createBatchProcessor } from './export/batch-processor.js';
+export type { FlushOnExitOptions } from './export/flush-on-exit.js';
+export { flushOnExit } from './export/flush-on-exit.js';
+export { createSimpleProcessor } from './export/simple-processor.js';
+export type { TraceBufferOptions, TraceBufferProcessor } from './export/trace-buffer-processor.js';
+export { createTraceBufferProcessor } from './export/trace-buffer-processor.js';
+export { createBaggagePropagator, formatBaggage, parseBaggage } from './propagation/baggage.js';
+export { createCompositePropagator, createDefaultPropagator } from './propagation/composite-propagator.js';
+export type { TraceParent } from './propagation/trace-context.js';
+export {
+  createTraceContextPropagator,
+  formatTraceParent,
+  parseTraceParent,
+} from './propagation/trace-context.js';
+export { createTraceState, parseTraceState } from './propagation/trace-state.js';
+export type { ParentBasedOptions, SamplerName } from './sampling/samplers.js';
 export {
   alwaysOffSampler,
   alwaysOnSampler,
@@ -24,14 +30,13 @@ export {
   parentBasedSampler,
   SAMPLER_NAMES,
   traceIdRatioSampler,
-} from './samplers.js';
-export { createSimpleProcessor } from './simple-processor.js';
-export type { TailPolicy } from './tail-policy.js';
-export type { TraceBufferOptions, TraceBufferProcessor } from './trace-buffer-processor.js';
-export { createTraceBufferProcessor } from './trace-buffer-processor.js';
-export type { TraceParent } from './trace-context.js';
-export { createTraceContextPropagator, formatTraceParent, parseTraceParent } from './trace-context.js';
-export { createTraceState, parseTraceState } from './trace-state.js';
+} from './sampling/samplers.js';
+export type { TailPolicy } from './sampling/tail-policy.js';
+export type { IdGenerator } from './trace/ids.js';
+export type { MemoryExporter } from './trace/memory-exporter.js';
+export { createMemoryExporter } from './trace/memory-exporter.js';
+export type { EdgeTracerProvider, TracerProviderOptions } from './trace/provider.js';
+export { createTracerProvider } from './trace/provider.js';
 export type {
   ExportResult,
   InstrumentationScope,
@@ -42,6 +47,6 @@ export type {
   SpanExporter,
   SpanLimits,
   SpanProcessor,
-} from './types.js';
-export { SamplingDecision } from './types.js';
-export { VERSION } from './version.js';
+} from './trace/types.js';
+export { SamplingDecision } from './trace/types.js';
+export { VERSION } from './trace/version.js';

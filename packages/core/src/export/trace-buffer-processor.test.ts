@@ -1,0 +1,276 @@
+import { context, DiagLogLevel, diag, SpanStatusCode, trace } from '@opentelemetry/api';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { endSpanWithBody } from '../body/span-body.js';
+import { BODY_UNOBSERVED } from '../body/span-end.js';
+import { createMemoryExporter } from '../trace/memory-exporter.js';
+import { createTracerProvider, type TracerProviderOptions } from '../trace/provider.js';
+import type { ExportResult, SpanData, SpanExporter } from '../trace/types.js';
+
+function setup(options: TracerProviderOptions = {}) {
+  let time = 1_700_000_000_000;
+  const exporter = createMemoryExporter();
+  const batches: number[] = [];
+  const counting: SpanExporter = {
+    export(spans) {
+      batches.push(spans.length);
+      return exporter.export(spans);
+    },
+  };
+  const provider = createTracerProvider({
+    exporter: counting,
+    now: () => time,
+    asyncLocalStorage: false,
+    ...options,
+  });
+  const tracer = provider.getTracer('test');
+  const child = (name: string, parent: ReturnType<typeof tracer.startSpan>) =>
+    tracer.startSpan(name, {}, trace.setSpan(context.active(), parent));
+  return { tracer, provider, exporter, batches, child, advance: (ms: number) => (time += ms) };
+}
+
+const names = (spans: SpanData[]): string[] => spans.map((s) => s.name);
+
+afterEach(() => {
+  diag.disable();
+});
+
+describe('createTraceBufferProcessor', () => {
+  it('exports a local trace once, when its root and every child have ended', async () => {
+    const { tracer, exporter, batches, child, provider } = setup();
+    const root = tracer.startSpan('root');
+    const a = child('a', root);
+    const b = child('b', a);
+    b.end();
+    a.end();
+    await provider.forceFlush();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    root.end();
+    await provider.forceFlush();
+    expect(names(exporter.getFinishedSpans())).toEqual(['b', 'a', 'root']);
+    expect(batches).toEqual([3]);
+  });
+
+  it('waits for a child that outlives its parent (a stream still flowing)', async () => {
+    const { tracer, exporter, child, provider } = setup();
+    const root = tracer.startSpan('root');
+    const stream = child('stream', root);
+    root.end();
+    await provider.forceFlush();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    stream.end();
+    await provider.forceFlush();
+    expect(names(exporter.getFinishedSpans())).toEqual(['root', 'stream']);
+  });
+
+  it('forceFlush(traceId) waits for that trace to end and be exported, and for no other', async () => {
+    const { tracer, exporter, child, provider } = setup();
+    const root = tracer.startSpan('root');
+    const body = child('body still being read', root);
+    root.end();
+    const other = tracer.startSpan('another request');
+    let flushed = false;
+    const flushing = provider.forceFlush(root.spanContext().traceId).then(() => {
+      flushed = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(flushed).toBe(false);
+    body.end();
+    await flushing;
+    expect(names(exporter.getFinishedSpans())).toEqual(['root', 'body still being read']);
+    // Another trace still open does not hold it, and an unknown trace settles at once.
+    await provider.forceFlush('0123456789abcdef0123456789abcdef');
+    other.end();
+  });
+
+  it('ends a span whose body nobody reads once the rest of its trace is done and a flush waits', async () => {
+    const { tracer, exporter, child, provider, advance } = setup();
+    const server = tracer.startSpan('server');
+    const client = child('client', server);
+    const now = () => Date.now();
+    // A fetched JSON answer returned as is, or never read: its span waits on readers.
+    endSpanWithBody(client, Response.json({ ok: true }), { now, startTime: now() });
+    server.end();
+    advance(5);
+    await provider.forceFlush(server.spanContext().traceId);
+    const spans = exporter.getFinishedSpans();
+    expect(names(spans)).toEqual(['server', 'client']);
+    expect(spans[1]?.attributes[BODY_UNOBSERVED]).toBe(true);
+  });
+
+  it('ends unread bodies only after the streamed parent and the bodies being read have ended', async () => {
+    const { tracer, exporter, child, provider } = setup();
+    const server = tracer.startSpan('server');
+    const read = child('read', server);
+    const unread = child('unread', server);
+    const now = () => Date.now();
+    let push: ((chunk: string) => void) | undefined;
+    let close: (() => void) | undefined;
+    const slow = new ReadableStream<string>({
+      start(controller) {
+        push = (chunk) => controller.enqueue(chunk);
+        close = () => controller.close();
+      },
+    }).pipeThrough(new TextEncoderStream());
+    const response = endSpanWithBody(read, new Response(slow), { now, startTime: now() });
+    endSpanWithBody(unread, Response.json({}), { now, startTime: now() });
+    const text = response.text(); // reading has begun: this span is waited for
+    const flushed = provider.forceFlush(server.spanContext().traceId);
+    push?.('{"a"');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The server span (a stream, say) is still open, and so is the body being read.
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(unread.isRecording()).toBe(true);
+    server.end();
+    expect(unread.isRecording()).toBe(true);
+    push?.(':1}');
+    close?.();
+    await expect(text).resolves.toBe('{"a":1}');
+    await flushed;
+    const spans = exporter.getFinishedSpans();
+    expect(names(spans)).toEqual(['server', 'read', 'unread']);
+    expect(spans.find((s) => s.name === 'read')?.attributes[BODY_UNOBSERVED]).toBeUndefined();
+    expect(spans.find((s) => s.name === 'unread')?.attributes[BODY_UNOBSERVED]).toBe(true);
+  });
+
+  it('leaves an unread body alone while no flush waits, and ends it when its trace expires', async () => {
+    const { tracer, exporter, child, provider, advance } = setup();
+    const server = tracer.startSpan('server');
+    const client = child('client', server);
+    const now = () => Date.now();
+    endSpanWithBody(client, Response.json({}), { now, startTime: now() });
+    server.end();
+    await provider.forceFlush();
+    expect(client.isRecording()).toBe(true);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    advance(300_001);
+    tracer.startSpan('next'); // a new trace sweeps expired ones
+    await provider.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    expect(names(spans)).toEqual(['server', 'client']);
+    expect(spans[1]?.attributes[BODY_UNOBSERVED]).toBe(true);
+  });
+
+  it('keeps concurrent traces apart', async () => {
+    const { tracer, batches, provider, exporter } = setup();
+    const one = tracer.startSpan('one');
+    const two = tracer.startSpan('two');
+    two.end();
+    one.end();
+    await provider.forceFlush();
+    expect(batches).toEqual([1, 1]);
+    expect(names(exporter.getFinishedSpans())).toEqual(['two', 'one']);
+  });
+
+  it('exports only head-sampled spans without a tail policy', async () => {
+    const { tracer, exporter, provider } = setup({ sampler: 'always_off' });
+    tracer.startSpan('dropped').end();
+    await provider.forceFlush();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('tail sampling keeps errors, slow traces and slow first chunks, and drops the rest', async () => {
+    const { tracer, exporter, provider, child, advance } = setup({
+      sampler: 'always_off',
+      tail: { slowerThanMs: 1000, slowFirstChunkMs: 500 },
+    });
+    tracer.startSpan('fast').end();
+    const failing = tracer.startSpan('failing');
+    child('inner', failing).setStatus({ code: SpanStatusCode.ERROR }).end();
+    failing.end();
+    const slow = tracer.startSpan('slow');
+    advance(1500);
+    slow.end();
+    const llm = tracer.startSpan('llm');
+    llm.setAttribute('gen_ai.response.time_to_first_chunk', 0.75);
+    llm.end();
+    const quickLlm = tracer.startSpan('quick llm');
+    quickLlm.setAttribute('gen_ai.response.time_to_first_chunk', 0.1);
+    quickLlm.end();
+    await provider.forceFlush();
+    expect(names(exporter.getFinishedSpans())).toEqual(['inner', 'failing', 'slow', 'llm']);
+  });
+
+  it('tail sampling keeps head-sampled traces and lets decide() have the first say', async () => {
+    const { tracer, exporter, provider } = setup({
+      tail: { decide: (spans) => (spans.some((s) => s.name === 'veto') ? false : undefined) },
+    });
+    tracer.startSpan('veto').end();
+    tracer.startSpan('kept').end();
+    await provider.forceFlush();
+    expect(names(exporter.getFinishedSpans())).toEqual(['kept']);
+  });
+
+  it('a decide() that throws falls back to the rules', async () => {
+    const { tracer, exporter, provider } = setup({
+      tail: {
+        decide: () => {
+          throw new Error('user bug');
+        },
+      },
+    });
+    tracer.startSpan('kept').end();
+    await provider.forceFlush();
+    expect(names(exporter.getFinishedSpans())).toEqual(['kept']);
+  });
+
+  it('is bounded in traces and spans per trace, and counts drops', async () => {
+    const { tracer, exporter, provider, child } = setup({
+      traceBuffer: { maxTraces: 2, maxSpansPerTrace: 2 },
+    });
+    const warn = vi.fn();
+    diag.setLogger(
+      { warn, error: warn, info: () => {}, debug: () => {}, verbose: () => {} },
+      DiagLogLevel.WARN,
+    );
+    const a = tracer.startSpan('a');
+    const b = tracer.startSpan('b');
+    tracer.startSpan('c').end(); // a third open trace does not fit
+    for (let i = 0; i < 3; i++) child(`a${i}`, a).end();
+    a.end();
+    b.end();
+    await provider.forceFlush();
+    expect(names(exporter.getFinishedSpans())).toEqual(['a0', 'a1', 'b']);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('dropped spans'));
+  });
+
+  it('exports an expired trace with what ended and counts its open spans as dropped', async () => {
+    const { tracer, exporter, provider, child, advance } = setup({ traceBuffer: { maxTraceAgeMs: 1000 } });
+    const root = tracer.startSpan('root');
+    child('done', root).end();
+    advance(2000);
+    await provider.forceFlush();
+    expect(names(exporter.getFinishedSpans())).toEqual(['done']);
+    root.end(); // too late: its trace is gone
+    await provider.forceFlush();
+    expect(names(exporter.getFinishedSpans())).toEqual(['done']);
+  });
+
+  it('counts exporter failures and never rejects', async () => {
+    const failing: SpanExporter = {
+      export: async (): Promise<ExportResult> => ({ ok: false, error: 'collector down' }),
+    };
+    const provider = createTracerProvider({ exporter: failing, asyncLocalStorage: false });
+    provider.getTracer('t').startSpan('s').end();
+    await expect(provider.forceFlush()).resolves.toBeUndefined();
+    const throwing: SpanExporter = {
+      export: () => Promise.reject(new Error('bug')),
+      shutdown: () => Promise.reject(new Error('bug')),
+    };
+    const other = createTracerProvider({ exporter: throwing, asyncLocalStorage: false });
+    other.getTracer('t').startSpan('s').end();
+    await expect(other.forceFlush()).resolves.toBeUndefined();
+    await expect(other.shutdown()).resolves.toBeUndefined();
+  });
+
+  it('shutdown exports what ended and refuses spans after it', async () => {
+    const { tracer, exporter, provider, child } = setup();
+    const root = tracer.startSpan('root');
+    child('done', root).end();
+    await provider.shutdown();
+    expect(names(exporter.getFinishedSpans())).toEqual(['done']);
+    root.end();
+    tracer.startSpan('after').end();
+    await provider.forceFlush();
+    expect(names(exporter.getFinishedSpans())).toEqual(['done']);
+  });
+});

@@ -1,0 +1,179 @@
+// The edge processor: buffers each local trace and exports it once, when every span of it that
+// started here has ended — typically inside `waitUntil` after the response. Bounded in traces,
+// spans and age; what does not fit is dropped and counted, never grown.
+import type { Context } from '@opentelemetry/api';
+import { endPendingBody, isBodyPending } from '../body/pending-body.js';
+import { isSampled, keepTrace, type TailPolicy } from '../sampling/tail-policy.js';
+import type { Clock } from '../trace/time.js';
+import type { SpanData, SpanExporter, SpanProcessor } from '../trace/types.js';
+import { createDropCounter, type DropCounter } from './drop-counter.js';
+import { callExporter, createSends } from './exporting.js';
+
+export interface TraceBufferOptions {
+  readonly exporter: SpanExporter;
+  /**
+   * Decide per whole trace at its end. Without a policy only head-sampled spans are exported;
+   * with one, unsampled traces are recorded too and kept when the policy says so.
+   * @default none
+   */
+  readonly tail?: TailPolicy | undefined;
+  /** Local traces buffered at once; a new trace beyond this is dropped. @default 512 */
+  readonly maxTraces?: number;
+  /** Spans kept per trace; more are dropped. @default 512 */
+  readonly maxSpansPerTrace?: number;
+  /**
+   * A trace still open after this long is exported with the spans that ended, and its open
+   * spans are counted as dropped, so a span that never ends cannot pin memory.
+   * @default 300000 (5 minutes)
+   */
+  readonly maxTraceAgeMs?: number;
+  readonly now: Clock;
+}
+
+/** A trace-buffer processor, with its drop counts. */
+export interface TraceBufferProcessor extends SpanProcessor {
+  readonly dropped: Readonly<Record<string, number>>;
+  /** Local traces waiting for spans to end. */
+  readonly openTraces: number;
+}
+
+interface Entry {
+  readonly started: number;
+  readonly spans: SpanData[];
+  open: number;
+  /** The spans started, up to the per-trace limit: where spans waiting on unread bodies are found. */
+  readonly opened: SpanData[];
+  /** `forceFlush(traceId)` calls waiting for the trace's last span to end. */
+  waiting?: (() => void)[];
+  /**
+   * Set a macrotask after the first such flush: from then on, spans waiting only for bodies
+   * nobody reads are ended. The delay lets a runtime start reading a response just returned.
+   */
+  settling?: boolean;
+}
+
+export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBufferProcessor {
+  const { exporter, tail, now, maxTraces = 512, maxSpansPerTrace = 512, maxTraceAgeMs = 300_000 } = options;
+  const traces = new Map<string, Entry>();
+  const drops: DropCounter = createDropCounter('spans', now);
+  const sends = createSends(exporter, drops);
+  let stopped = false;
+
+  function finish(traceId: string, entry: Entry): void {
+    traces.delete(traceId);
+    if (tail === undefined) {
+      sends.send(entry.spans.filter(isSampled), traceId);
+    } else if (keepTrace(entry.spans, tail)) {
+      sends.send(entry.spans, traceId);
+    }
+    for (const resume of entry.waiting ?? []) resume();
+  }
+
+  /** Ends the trace's spans that wait only for a body nobody reads (which may finish it). */
+  function endPendingBodies(entry: Entry): void {
+    for (const span of entry.opened) if (!span.ended) endPendingBody(span);
+  }
+
+  /** Whether every span still open waits only for an unread body. */
+  function onlyBodiesOpen(entry: Entry): boolean {
+    let pending = 0;
+    for (const span of entry.opened) if (!span.ended && isBodyPending(span)) pending++;
+    return pending > 0 && pending === entry.open;
+  }
+
+  /** Once a flush waits for a trace whose open spans are all unread bodies, ends them. */
+  function settleBodies(entry: Entry): void {
+    if (entry.settling === true && onlyBodiesOpen(entry)) endPendingBodies(entry);
+  }
+
+  function evictExpired(): void {
+    const time = now();
+    for (const [traceId, entry] of traces) {
+      // Map order is insertion order: the first entry that is young enough ends the sweep.
+      if (time - entry.started < maxTraceAgeMs) return;
+      expire(traceId, entry);
+    }
+  }
+
+  /** Exports what ended: unread bodies end first; spans still open are counted as dropped. */
+  function expire(traceId: string, entry: Entry): void {
+    endPendingBodies(entry);
+    if (traces.get(traceId) !== entry) return;
+    drops.drop('span never ended', entry.open);
+    finish(traceId, entry);
+  }
+
+  return {
+    get dropped() {
+      return drops.totals;
+    },
+    get openTraces() {
+      return traces.size;
+    },
+
+    onStart(span: SpanData, _parentContext: Context): void {
+      if (stopped) return;
+      const traceId = span.spanContext().traceId;
+      let entry = traces.get(traceId);
+      if (entry === undefined) {
+        evictExpired();
+        if (traces.size >= maxTraces) return; // counted when the span ends without an entry
+        entry = { started: now(), spans: [], open: 0, opened: [] };
+        traces.set(traceId, entry);
+      }
+      entry.open++;
+      if (entry.opened.length < maxSpansPerTrace) entry.opened.push(span);
+    },
+
+    onEnd(span: SpanData): void {
+      if (stopped) {
+        drops.drop('processor shut down');
+        return;
+      }
+      const traceId = span.spanContext().traceId;
+      const entry = traces.get(traceId);
+      if (entry === undefined) {
+        drops.drop('trace buffer full or trace expired');
+        return;
+      }
+      if (entry.spans.length < maxSpansPerTrace) entry.spans.push(span);
+      else drops.drop('too many spans in one trace');
+      entry.open--;
+      if (entry.open <= 0) finish(traceId, entry);
+      else settleBodies(entry);
+    },
+
+    async forceFlush(traceId?: string): Promise<void> {
+      evictExpired();
+      // A trace with spans still open (a body still being read) is waited for: on Workers the
+      // request's waitUntil must outlive them, or the runtime cancels their I/O.
+      // Spans that wait only for bodies nobody reads are ended rather than waited for.
+      const open = traceId === undefined ? undefined : traces.get(traceId);
+      if (open !== undefined) {
+        const waited = new Promise<void>((resume) => {
+          open.waiting ??= [];
+          open.waiting.push(resume);
+        });
+        if (open.settling === undefined) {
+          open.settling = false;
+          setTimeout(() => {
+            open.settling = true;
+            settleBodies(open);
+          }, 0);
+        }
+        await waited;
+      }
+      await sends.settled(traceId);
+      if (traceId === undefined) await callExporter(exporter, 'forceFlush');
+    },
+
+    async shutdown(): Promise<void> {
+      if (stopped) return;
+      // Whatever is still open will not end in time to be exported; send what has ended.
+      for (const [traceId, entry] of traces) expire(traceId, entry);
+      stopped = true;
+      await this.forceFlush();
+      await callExporter(exporter, 'shutdown');
+    },
+  };
+}
