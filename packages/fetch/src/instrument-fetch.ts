@@ -76,7 +76,7 @@ export function instrumentFetch(
     const startTime = now();
     const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, startTime }, parent);
     // One ending for every path: a caller's abort, before or during the body, is a cancellation.
-    const end = createSpanEnd(span, { now, signal: init?.signal ?? target.request?.signal });
+    const end = createSpanEnd(span, { now, signal: () => init?.signal ?? target.request?.signal });
     let response: Response;
     try {
       response = await client.send(target, input, init, withSpan(parent, span), headers);

@@ -237,7 +237,7 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
     c.set('traceContext', active);
     const ownIndex = c.req.routeIndex;
     // One ending for every path (core's rules: a client that went away is a cancellation).
-    const endSpan = createSpanEnd(span, { now, signal: request.signal });
+    const endSpan = createSpanEnd(span, { now, signal: () => request.signal });
 
     try {
       await contextManager.with(active, next);

@@ -9,6 +9,7 @@ import {
   createSpanEnd,
   report,
   type SpanEnd,
+  type SpanEndOptions,
   type SpanOutcome,
   TIME_TO_FIRST_CHUNK,
 } from '@edgetrace/core/internal';
@@ -46,8 +47,8 @@ export interface GenerationSpanOptions {
   readonly onEvent: ((event: InferenceEvent, span: Span) => void) | undefined;
   readonly onResponse: ((body: unknown, span: Span) => void) | undefined;
   readonly idleTimeoutMs: number | undefined;
-  /** The call's signal: a read that fails after it aborted is a cancellation. */
-  readonly signal: AbortSignal | null | undefined;
+  /** The call's signal (read when needed): a read that fails after it aborted is a cancellation. */
+  readonly signal: SpanEndOptions['signal'];
   /** Choices the request asked for (`n`), for one finish reason per choice. */
   readonly choices: number | undefined;
   /**

@@ -221,7 +221,7 @@ export function instrumentInference(
       onEvent,
       onResponse,
       idleTimeoutMs,
-      signal: init?.signal ?? target.request?.signal,
+      signal: () => init?.signal ?? target.request?.signal,
       choices: typeof choices === 'number' ? choices : undefined,
       genAi,
     });

@@ -69,13 +69,19 @@ const RETRYABLE = new Set([429, 502, 503, 504]);
 /** How the exporter names itself, as the OTLP specification asks: `edgetrace-otlp-js/<version>`. */
 export const USER_AGENT: string = `edgetrace-otlp-js/${VERSION}`;
 
-/** The answer's text, or `undefined` when it is longer than `limit` bytes (it is then not read further). */
+/**
+ * The answer's text, or `undefined` when it is longer than `limit` bytes (it is then not read
+ * further). An answer is small; `text()` reads it at once (a JS reader loop costs tens of
+ * microseconds in workerd), and only an answer without a length is read piece by piece, counted.
+ */
 async function readCapped(response: Response, limit: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   const body = response.body;
-  if (declared > limit || body === null) {
-    await body?.cancel().catch(() => undefined);
-    return body === null ? '' : undefined;
+  if (body === null) return '';
+  const length = response.headers.get('content-length');
+  if (length !== null && /^\d+$/.test(length)) {
+    if (Number(length) <= limit) return response.text();
+    await body.cancel().catch(() => undefined);
+    return undefined;
   }
   const reader = body.getReader();
   const decoder = new TextDecoder();

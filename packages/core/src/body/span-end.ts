@@ -35,8 +35,12 @@ export type SpanOutcome =
 export interface SpanEndOptions {
   /** The clock the span is timed with. */
   readonly now: Clock;
-  /** The call's signal: a rejection after it aborted is the caller's cancellation. */
-  readonly signal?: AbortSignal | null | undefined;
+  /**
+   * The call's signal, or a function giving it — read only when a rejection needs telling apart
+   * (a `Request`'s `signal` getter can allocate, which a span that ends well never pays for): a
+   * rejection after it aborted is the caller's cancellation.
+   */
+  readonly signal?: AbortSignal | null | undefined | (() => AbortSignal | null | undefined);
   /** Whether the body said it was complete (an end marker seen); a cancel or error after that is completion. */
   readonly isComplete?: () => boolean;
   /**
@@ -85,7 +89,8 @@ const named = (value: unknown, name: string): boolean =>
 function settle(outcome: SpanOutcome, options: SpanEndOptions): SpanOutcome {
   if (outcome.kind !== 'cancelled' && outcome.kind !== 'error') return outcome;
   if (options.isComplete?.() === true) return { kind: 'complete' };
-  if (outcome.kind === 'error' && isAbort(outcome.error, options.signal)) {
+  const { signal } = options;
+  if (outcome.kind === 'error' && isAbort(outcome.error, typeof signal === 'function' ? signal() : signal)) {
     return { kind: 'cancelled', reason: outcome.error };
   }
   return outcome;

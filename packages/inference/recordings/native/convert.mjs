@@ -4,29 +4,40 @@
 //   node convert.mjs --check    (only compares, exits 1 on any difference)
 // Every transformation is mechanical (unwrapping a container format, or
 // re-emitting parsed objects in the server's framing). No value is changed.
+// Finding this folder is shared with the other folders (../convert-lib.mjs); the
+// extraction helpers below are used only here.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { scriptFolder, textReader } from '../convert-lib.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const read = (name) => readFileSync(join(here, name), 'utf8');
+const here = scriptFolder(import.meta.url);
+const read = textReader(here);
 const check = process.argv.includes('--check');
 let failed = false;
+
+// The file's current text, or null when it cannot be read (not derived yet).
+function readIfPresent(path) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+// Writes a derived file, or with --check compares it and marks the run failed on a difference.
 function out(name, text) {
   const path = join(here, name);
-  if (check) {
-    let old = null;
-    try {
-      old = readFileSync(path, 'utf8');
-    } catch {}
-    if (old !== text) {
-      failed = true;
-      console.error(`differs: ${name}`);
-    } else console.log(`ok: ${name}`);
-  } else {
+  if (!check) {
     writeFileSync(path, text);
     console.log(`wrote: ${name}`);
+    return;
   }
+  if (readIfPresent(path) !== text) {
+    failed = true;
+    console.error(`differs: ${name}`);
+    return;
+  }
+  console.log(`ok: ${name}`);
 }
 
 // ---------------------------------------------------------------- helpers
@@ -136,54 +147,43 @@ for (const name of [
   out(`${name}.request.json`, t.init.body);
 }
 
-// huggingface_hub VCR cassettes (vcrpy YAML).
-{
-  const uri = 'https://router.huggingface.co/hf-inference/models/google/flan-t5-xxl';
-  const s = cassette(read('tgi-generate-stream-details.source.yaml'), 'POST', uri);
-  out('tgi-generate-stream-details.sse', s.resBody);
-  out('tgi-generate-stream-details.request.json', s.reqBody);
-  const a = cassette(read('tgi-generate-answer.source.yaml'), 'POST', uri);
-  out('tgi-generate-answer.json', a.resBody);
-  out('tgi-generate-answer.request.json', a.reqBody);
+// huggingface_hub VCR cassettes (vcrpy YAML): [case, extension of the response body file].
+const TGI_CASSETTES = [
+  ['tgi-generate-stream-details', '.sse'],
+  ['tgi-generate-answer', '.json'],
+];
+const TGI_URI = 'https://router.huggingface.co/hf-inference/models/google/flan-t5-xxl';
+for (const [name, bodyExt] of TGI_CASSETTES) {
+  const c = cassette(read(`${name}.source.yaml`), 'POST', TGI_URI);
+  out(`${name}${bodyExt}`, c.resBody);
+  out(`${name}.request.json`, c.reqBody);
 }
 
 // --------------------------------------------------------------- Ollama
 // docs/api.md shows each streamed object pretty-printed in its own block;
 // the server writes one compact JSON object per line, each ending in "\n".
 // Non-streamed answers are written without a trailing newline.
+// [case, heading of the docs section, streamed]. Each section holds a `shell`
+// curl block and the `json` answer block(s).
+const OLLAMA_CASES = [
+  ['ollama-generate-stream', '#### Generate request (Streaming)', true],
+  ['ollama-generate-answer', '#### Request (No streaming)', false],
+  ['ollama-chat-stream', '#### Chat request (Streaming)', true],
+  ['ollama-chat-stream-tools', '#### Chat request (Streaming with tools)', true],
+  ['ollama-chat-answer', '#### Chat request (No streaming)', false],
+  ['ollama-chat-answer-tools', '#### Chat request (No streaming, with tools)', false],
+  ['ollama-embed-answer', '## Generate Embeddings', false],
+];
 {
   const md = read('ollama-api.source.md');
   const ndjson = (blocks) => blocks.map((b) => compact(b.text) + '\n').join('');
-  const json = (b) => b.filter((x) => x.lang === 'json');
-  const shell = (b) => b.find((x) => x.lang === 'shell');
-
-  let b = mdBlocks(md, '#### Generate request (Streaming)');
-  out('ollama-generate-stream.ndjson', ndjson(json(b)));
-  out('ollama-generate-stream.request.json', curlBody(shell(b).text));
-
-  b = mdBlocks(md, '#### Request (No streaming)');
-  out('ollama-generate-answer.json', compact(json(b)[0].text));
-  out('ollama-generate-answer.request.json', curlBody(shell(b).text));
-
-  b = mdBlocks(md, '#### Chat request (Streaming)');
-  out('ollama-chat-stream.ndjson', ndjson(json(b)));
-  out('ollama-chat-stream.request.json', curlBody(shell(b).text));
-
-  b = mdBlocks(md, '#### Chat request (Streaming with tools)');
-  out('ollama-chat-stream-tools.ndjson', ndjson(json(b)));
-  out('ollama-chat-stream-tools.request.json', curlBody(shell(b).text));
-
-  b = mdBlocks(md, '#### Chat request (No streaming)');
-  out('ollama-chat-answer.json', compact(json(b)[0].text));
-  out('ollama-chat-answer.request.json', curlBody(shell(b).text));
-
-  b = mdBlocks(md, '#### Chat request (No streaming, with tools)');
-  out('ollama-chat-answer-tools.json', compact(json(b)[0].text));
-  out('ollama-chat-answer-tools.request.json', curlBody(shell(b).text));
-
-  b = mdBlocks(md, '## Generate Embeddings');
-  out('ollama-embed-answer.json', compact(json(b)[0].text));
-  out('ollama-embed-answer.request.json', curlBody(shell(b).text));
+  for (const [name, heading, streamed] of OLLAMA_CASES) {
+    const blocks = mdBlocks(md, heading);
+    const answers = blocks.filter((x) => x.lang === 'json');
+    if (streamed) out(`${name}.ndjson`, ndjson(answers));
+    else out(`${name}.json`, compact(answers[0].text));
+    out(`${name}.request.json`, curlBody(blocks.find((x) => x.lang === 'shell').text));
+  }
 }
 
 // --------------------------------------------------------------- Triton
@@ -226,9 +226,10 @@ for (const name of [
   const rows = [];
   for (const line of body.split('\n')) {
     if (line.trim() === '') continue;
-    let m;
-    if ((m = line.match(/^- - (\S+)$/))) rows.push([m[1]]);
-    else if ((m = line.match(/^ {2}- (\S+)$/))) rows[rows.length - 1].push(m[1]);
+    const rowStart = line.match(/^- - (\S+)$/);
+    const rowItem = line.match(/^ {2}- (\S+)$/);
+    if (rowStart) rows.push([rowStart[1]]);
+    else if (rowItem) rows[rows.length - 1].push(rowItem[1]);
     else throw new Error(`unexpected snapshot line: ${line}`);
   }
   for (const row of rows) for (const n of row) if (!Number.isFinite(Number(n))) throw new Error(n);
