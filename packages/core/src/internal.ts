@@ -41,7 +41,7 @@ export {
   urlPort,
 } from './config/http.js';
 export type { LogLevel, ReportLevel } from './config/report.js';
-export { configureReporting, LOG_LEVELS, report, resetReporting } from './config/report.js';
+export { configureReporting, guarded, LOG_LEVELS, report, resetReporting } from './config/report.js';
 export type { AsyncLocalStorageLike } from './context/context-manager.js';
 export {
   createAsyncLocalStorageContextManager,

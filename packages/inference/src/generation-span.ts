@@ -7,13 +7,13 @@
 import {
   type Clock,
   createSpanEnd,
-  report,
+  guarded,
   type SpanEnd,
   type SpanEndOptions,
   type SpanOutcome,
   TIME_TO_FIRST_CHUNK,
 } from '@edgetrace/core/internal';
-import { type Attributes, diag, type Span } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
 import { type ContentCapture, messagesAttribute } from './content.js';
 import type { Generation, ProtocolAdapter } from './protocols/types.js';
 import type { ServerSentEvent } from './sse.js';
@@ -72,13 +72,8 @@ export interface GenerationSpan {
   watchIdle(): void;
 }
 
-function hook(name: string, call: () => void): void {
-  try {
-    call();
-  } catch (error) {
-    report('error', `edgetrace: the ${name} hook threw; ignored`, error);
-  }
-}
+const hook = (name: string, call: () => void): void =>
+  guarded(`the ${name} hook threw; ignored`, call, undefined);
 
 const isPing = (event: ServerSentEvent, json: unknown): boolean =>
   event.event === 'ping' ||
@@ -260,11 +255,13 @@ export function createGenerationSpan(options: GenerationSpanOptions): Generation
       }
       if (data !== '[DONE]' && !isPing(event, json)) tick();
       const before = generation.output.length;
-      try {
-        adapter.event(parsed, event.event, generation, capturing());
-      } catch (error) {
-        diag.debug('edgetrace: an inference event could not be read', error);
-      }
+      const capture = capturing();
+      guarded(
+        'an inference event could not be read',
+        () => adapter.event(parsed, event.event, generation, capture),
+        undefined,
+        'debug',
+      );
       countOutput(before);
       if (onEvent !== undefined)
         hook('onEvent', () => onEvent(json === undefined ? event : { ...event, json }, span));
@@ -278,11 +275,13 @@ export function createGenerationSpan(options: GenerationSpanOptions): Generation
         if (text.trim() !== '') malformed++;
         return;
       }
-      try {
-        adapter.response(body, generation, capturing());
-      } catch (error) {
-        diag.debug('edgetrace: an inference answer could not be read', error);
-      }
+      const capture = capturing();
+      guarded(
+        'an inference answer could not be read',
+        () => adapter.response(body, generation, capture),
+        undefined,
+        'debug',
+      );
       const { onResponse } = options;
       if (onResponse !== undefined) hook('onResponse', () => onResponse(body, span));
     },

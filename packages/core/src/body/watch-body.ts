@@ -3,7 +3,7 @@
 // the stream completes, errors or is cancelled by its consumer (a client disconnecting).
 // A pull-based ReadableStream is used rather than a TransformStream so that a cancel reaches us
 // in every runtime (workerd runs `Transformer.cancel` but never `flush` on a disconnect).
-import { report } from '../config/report.js';
+import { guarded, report } from '../config/report.js';
 
 /** How a watched body ended. */
 export type BodyOutcome =
@@ -21,11 +21,7 @@ export interface BodyWatcher<T> {
 }
 
 function safely(what: string, call: () => void): void {
-  try {
-    call();
-  } catch (error) {
-    report('error', `edgetrace: a body watcher's ${what} threw; ignored`, error);
-  }
+  guarded(`a body watcher's ${what} threw; ignored`, call, undefined);
 }
 
 // The watchers of a stream this module made, kept on the stream itself (no module state), so

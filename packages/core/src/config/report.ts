@@ -101,6 +101,20 @@ export function report(level: ReportLevel, message: string, detail?: unknown, re
   }
 }
 
+/**
+ * Calls code that is not ours to trust — a user's hook, a processor, a propagator, a protocol
+ * adapter — and returns what it returns; a throw is reported as `message` (at `level`) and
+ * swallowed, and `fallback` is returned instead. Telemetry never throws into the request.
+ */
+export function guarded<T>(message: string, call: () => T, fallback: T, level: ReportLevel = 'error'): T {
+  try {
+    return call();
+  } catch (error) {
+    report(level, message, error);
+    return fallback;
+  }
+}
+
 /** Reads `OTEL_LOG_LEVEL` from `env` (a Worker's bindings) as well as `process.env`. */
 export function configureReporting(env: EnvSource | undefined): void {
   reporter.configure(env);

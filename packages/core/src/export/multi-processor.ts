@@ -1,6 +1,6 @@
 // Fans span events out to several processors; one that throws does not stop the others.
 import type { Context } from '@opentelemetry/api';
-import { report } from '../config/report.js';
+import { guarded } from '../config/report.js';
 import type { SpanData, SpanProcessor } from '../trace/types.js';
 
 const NOOP: SpanProcessor = {
@@ -16,13 +16,8 @@ export function createMultiProcessor(processors: readonly SpanProcessor[]): Span
   if (first === undefined) return NOOP;
   if (processors.length === 1) return first;
   const each = (what: string, call: (p: SpanProcessor) => void): void => {
-    for (const processor of processors) {
-      try {
-        call(processor);
-      } catch (error) {
-        report('error', `edgetrace: a span processor threw in ${what}`, error);
-      }
-    }
+    for (const processor of processors)
+      guarded(`a span processor threw in ${what}`, () => call(processor), undefined);
   };
   const all = async (call: (p: SpanProcessor) => Promise<void>): Promise<void> => {
     await Promise.allSettled(processors.map(async (p) => call(p)));

@@ -1,6 +1,6 @@
 // Runs several propagators as one; a propagator that throws is skipped, not fatal.
 import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
-import { report } from '../config/report.js';
+import { guarded } from '../config/report.js';
 import { createBaggagePropagator } from './baggage.js';
 import { createTraceContextPropagator } from './trace-context.js';
 
@@ -9,21 +9,24 @@ export function createCompositePropagator(propagators: readonly TextMapPropagato
   return {
     inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
       for (const propagator of propagators) {
-        try {
-          propagator.inject(context, carrier, setter);
-        } catch (error) {
-          report('warn', 'edgetrace: a propagator failed to inject', error);
-        }
+        guarded(
+          'a propagator failed to inject',
+          () => propagator.inject(context, carrier, setter),
+          undefined,
+          'warn',
+        );
       }
     },
     extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
       let result = context;
       for (const propagator of propagators) {
-        try {
-          result = propagator.extract(result, carrier, getter);
-        } catch (error) {
-          report('warn', 'edgetrace: a propagator failed to extract', error);
-        }
+        const from = result;
+        result = guarded(
+          'a propagator failed to extract',
+          () => propagator.extract(from, carrier, getter),
+          from,
+          'warn',
+        );
       }
       return result;
     },

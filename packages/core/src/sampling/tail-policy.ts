@@ -1,6 +1,6 @@
 // The tail-sampling decision: keep or drop one whole local trace once it has ended.
 import { SpanStatusCode, TraceFlags } from '@opentelemetry/api';
-import { report } from '../config/report.js';
+import { guarded } from '../config/report.js';
 import type { SpanData } from '../trace/types.js';
 
 /** Rules for keeping a finished local trace. A trace is kept when any rule keeps it. */
@@ -35,12 +35,13 @@ function isLocalRoot(span: SpanData): boolean {
 /** Applies `policy` to the spans of one local trace. */
 export function keepTrace(spans: readonly SpanData[], policy: TailPolicy): boolean {
   if (policy.decide !== undefined) {
-    try {
-      const verdict = policy.decide(spans);
-      if (verdict === true || verdict === false) return verdict;
-    } catch (error) {
-      report('error', 'edgetrace: the tail policy decide() function threw; using the rules instead', error);
-    }
+    const decide = policy.decide;
+    const verdict = guarded(
+      'the tail policy decide() function threw; using the rules instead',
+      () => decide(spans),
+      undefined,
+    );
+    if (verdict === true || verdict === false) return verdict;
   }
   const { keepSampled = true, keepErrors = true, slowerThanMs, slowFirstChunkMs } = policy;
   for (const span of spans) {
