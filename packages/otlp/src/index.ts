@@ -6,7 +6,7 @@ export { exporterFromEnv } from './env-exporter.js';
 export type { ExporterConfig, ExporterConfigOptions } from './exporter-config.js';
 export { resolveExporterConfig } from './exporter-config.js';
 export type { OtlpExporter, OtlpExporterOptions } from './otlp-exporter.js';
-export { createOtlpExporter, parseRetryAfter, USER_AGENT } from './otlp-exporter.js';
+export { createOtlpExporter, USER_AGENT } from './otlp-exporter.js';
 export type {
   OtlpAnyValue,
   OtlpEvent,
@@ -21,3 +21,4 @@ export type {
 } from './otlp-json.js';
 export { encodeTraces } from './otlp-json.js';
 export { encodeTracesBytes, encodeTracesText, toNanoString } from './otlp-json-text.js';
+export { parseRetryAfter } from './retry.js';

@@ -9,8 +9,9 @@ import {
   VERSION,
 } from '@edgetrace/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOtlpExporter, parseRetryAfter, USER_AGENT } from './otlp-exporter.js';
+import { createOtlpExporter, USER_AGENT } from './otlp-exporter.js';
 import { encodeTraces } from './otlp-json.js';
+import { parseRetryAfter } from './retry.js';
 import { checkOfficialOtlpJson } from './test-support/official-otlp.js';
 
 interface Received {

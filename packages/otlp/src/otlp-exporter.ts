@@ -1,6 +1,5 @@
-// The OTLP/HTTP JSON exporter over `fetch`: optional gzip through CompressionStream, retry with
-// exponential backoff and jitter on 429/502/503/504 and network errors, honouring Retry-After,
-// all inside one deadline so an export fits a Worker's `waitUntil`. It never throws: every
+// The OTLP/HTTP JSON exporter over `fetch`: optional gzip through CompressionStream, retries
+// (retry.ts) inside one deadline so an export fits a Worker's `waitUntil`. It never throws: every
 // outcome is an ExportResult. https://opentelemetry.io/docs/specs/otlp/#otlphttp
 import { ConfigError, type ExportResult, type SpanData, type SpanExporter, VERSION } from '@edgetrace/core';
 import {
@@ -11,6 +10,8 @@ import {
   report,
 } from '@edgetrace/core/internal';
 import { type ExporterConfig, type ExporterConfigOptions, resolveExporterConfig } from './exporter-config.js';
+import { OtlpJsonEncoder } from './otlp-json-text.js';
+import { type Backoff, isRetryable, parseRetryAfter, retryWithin } from './retry.js';
 import { splitIntoBodies } from './split.js';
 
 export interface OtlpExporterOptions extends ExporterConfigOptions {
@@ -64,8 +65,6 @@ export interface OtlpExporter extends SpanExporter {
   readonly config: ExporterConfig;
 }
 
-const RETRYABLE = new Set([429, 502, 503, 504]);
-
 /** How the exporter names itself, as the OTLP specification asks: `edgetrace-otlp-js/<version>`. */
 export const USER_AGENT: string = `edgetrace-otlp-js/${VERSION}`;
 
@@ -97,15 +96,6 @@ async function readCapped(response: Response, limit: number): Promise<string | u
     }
     text += decoder.decode(value, { stream: true });
   }
-}
-
-/** Reads `Retry-After` as seconds or an HTTP date; `undefined` when absent or malformed. */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
@@ -170,6 +160,9 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
         "collector's base URL (http://127.0.0.1:4318), or pass createOtlpExporter({ endpoint })",
     );
   }
+  const backoff: Backoff = { maxAttempts, initialBackoffMs, maxBackoffMs, random };
+  // The exporter's own encoder: its buffer and caches are this exporter's state.
+  const encoder = new OtlpJsonEncoder();
   const headers = new Headers(config.headers);
   // Our User-Agent unless one is configured (header names compare without case).
   if (!headers.has('user-agent')) headers.set('user-agent', USER_AGENT);
@@ -208,7 +201,7 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
     }
     if (response.ok) return { result: readPartialSuccess(text, drops) };
     const error = `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-    if (!RETRYABLE.has(response.status)) return { result: { ok: false, error, retryable: false } };
+    if (!isRetryable(response.status)) return { result: { ok: false, error, retryable: false } };
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
     return {
       result: { ok: false, error, retryable: true },
@@ -218,23 +211,7 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
 
   async function sendBody(json: Uint8Array<ArrayBuffer>, deadline: number): Promise<ExportResult> {
     const body = config.compression === 'gzip' ? await gzip(json) : json;
-    let lastError = 'no attempt made';
-    for (let n = 0; n < maxAttempts; n++) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) break;
-      const { result, retryAfter } = await attempt(body, remaining);
-      if (result.ok || result.retryable !== true) return result;
-      lastError = result.error;
-      const backoff = Math.min(maxBackoffMs, initialBackoffMs * 2 ** n) * (0.5 + random() / 2);
-      const delay = retryAfter ?? backoff;
-      if (n + 1 >= maxAttempts || Date.now() + delay >= deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-    return {
-      ok: false,
-      error: `${lastError} (gave up within the ${config.timeoutMs} ms deadline)`,
-      retryable: true,
-    };
+    return retryWithin(deadline, config.timeoutMs, backoff, (remaining) => attempt(body, remaining));
   }
 
   return {
@@ -244,7 +221,7 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
       if (config.endpoint === undefined || spans.length === 0) return { ok: true };
       const deadline = Date.now() + config.timeoutMs;
       try {
-        const { bodies, dropped } = splitIntoBodies(spans, maxBodyBytes);
+        const { bodies, dropped } = splitIntoBodies(spans, maxBodyBytes, encoder);
         drops.drop('too large to send even cut down', dropped);
         let rejected = 0;
         const messages: string[] = [];

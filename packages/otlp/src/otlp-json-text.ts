@@ -64,95 +64,11 @@ function groupSpans(spans: readonly SpanData[]): Map<Resource, Map<string, Scope
   return byResource;
 }
 
-// The output buffer, reused from one encoding to the next (encoding is synchronous, so two can
-// never interleave); each result is a copy of the bytes written. A buffer grown past
-// KEEP_BYTES for one large batch is let go afterwards.
+// An encoder's output buffer starts at INITIAL_BYTES; one grown past KEEP_BYTES for a large
+// batch is let go afterwards.
 const INITIAL_BYTES = 1 << 16;
 const KEEP_BYTES = 1 << 23;
-let buf = new Uint8Array(INITIAL_BYTES);
-let pos = 0;
 const encoder = new TextEncoder();
-
-function reserve(n: number): void {
-  if (pos + n <= buf.length) return;
-  let size = buf.length * 2;
-  while (size < pos + n) size *= 2;
-  const next = new Uint8Array(size);
-  next.set(buf.subarray(0, pos));
-  buf = next;
-}
-
-/** Text that is ASCII and needs no escaping: structure, ids, numbers. */
-function ascii(text: string): void {
-  const n = text.length;
-  reserve(n);
-  const b = buf;
-  let p = pos;
-  for (let i = 0; i < n; i++) b[p++] = text.charCodeAt(i);
-  pos = p;
-}
-
-/** A non-negative integer below 2^31 in decimal, with integer arithmetic only. */
-function smallDigits(n: number): void {
-  let width = 1;
-  for (let m = n; m >= 10; m = (m / 10) | 0) width++;
-  const b = buf;
-  let p = pos + width;
-  pos = p;
-  for (let m = n; width > 0; width--, m = (m / 10) | 0) b[--p] = 0x30 + (m % 10);
-}
-
-/** A non-negative safe integer in decimal: the high part, then the low eight digits. */
-function digits(n: number): void {
-  reserve(16);
-  if (n < 1e8) {
-    smallDigits(n);
-    return;
-  }
-  const high = Math.floor(n / 1e8);
-  smallDigits(high);
-  const b = buf;
-  let m = n - high * 1e8;
-  for (let p = pos + 7; p >= pos; p--, m = (m / 10) | 0) b[p] = 0x30 + (m % 10);
-  pos += 8;
-}
-
-/** A time as a quoted unix-nanosecond decimal, as `toNanoString` writes it. */
-function nanos(ms: number): void {
-  const micros = epochMicros(ms);
-  ascii('"');
-  digits(micros);
-  ascii(micros === 0 ? '"' : '000"');
-}
-
-function raw(bytes: Uint8Array): void {
-  reserve(bytes.length);
-  buf.set(bytes, pos);
-  pos += bytes.length;
-}
-
-/**
- * A JSON string literal. Printable ASCII is copied byte for byte; a string with anything else
- * (quotes, backslashes, control characters, non-ASCII, lone surrogates) is escaped by
- * `JSON.stringify` and encoded as UTF-8.
- */
-function string(text: string): void {
-  const n = text.length;
-  reserve(n + 2);
-  const b = buf;
-  let p = pos;
-  b[p++] = 0x22;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) {
-      escaped(text);
-      return;
-    }
-    b[p++] = c;
-  }
-  b[p++] = 0x22;
-  pos = p;
-}
 
 /**
  * `text` with each lone surrogate replaced by U+FFFD: `JSON.stringify` writes one as `\ud800`,
@@ -162,12 +78,6 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 function wellFormed(text: string): string {
   return text.replace(LONE_SURROGATE, '\ufffd');
-}
-
-function escaped(text: string): void {
-  const json = JSON.stringify(wellFormed(text));
-  reserve(json.length * 3);
-  pos += encoder.encodeInto(json, buf.subarray(pos)).written;
 }
 
 // Attribute keys repeat across spans, and so, often, do their values (a method, a host, a model):
@@ -183,103 +93,6 @@ interface KeyEntry {
   /** The key's last primitive value, and its whole encoded pair once it came twice in a row. */
   last: unknown;
   pair: Uint8Array | undefined;
-}
-
-const keys = new Map<string, KeyEntry>();
-
-function keyEntry(key: string): KeyEntry {
-  let entry = keys.get(key);
-  if (entry === undefined) {
-    entry = {
-      prefix: encoder.encode(`{"key":${JSON.stringify(wellFormed(key))},"value":`),
-      last: undefined,
-      pair: undefined,
-    };
-    if (keys.size < KEY_CACHE_LIMIT) keys.set(key, entry);
-  }
-  return entry;
-}
-
-function pair(key: string, v: unknown): void {
-  const entry = keyEntry(key);
-  if (entry.last === v && entry.pair !== undefined) {
-    raw(entry.pair);
-    return;
-  }
-  const start = pos;
-  raw(entry.prefix);
-  value(v);
-  ascii('}');
-  if (typeof v === 'object') return;
-  if (entry.last === v && pos - start <= PAIR_CACHE_BYTES) entry.pair = buf.slice(start, pos);
-  else if (entry.last !== v) {
-    entry.last = v;
-    entry.pair = undefined;
-  }
-}
-
-function value(v: unknown): void {
-  switch (typeof v) {
-    case 'string':
-      ascii('{"stringValue":');
-      string(v);
-      ascii('}');
-      return;
-    case 'boolean':
-      ascii(v ? '{"boolValue":true}' : '{"boolValue":false}');
-      return;
-    case 'number':
-      if (Number.isSafeInteger(v)) {
-        ascii('{"intValue":"');
-        if (v < 0) ascii('-');
-        digits(Math.abs(v));
-        ascii('"}');
-      } else ascii(Number.isFinite(v) ? `{"doubleValue":${v}}` : `{"doubleValue":"${v}"}`);
-      return;
-    case 'object':
-      if (v === null) break; // an empty value
-      if (Array.isArray(v)) {
-        arrayValue(v);
-        return;
-      }
-      if (v instanceof Uint8Array) {
-        ascii('{"bytesValue":"');
-        ascii(base64(v));
-        ascii('"}');
-        return;
-      }
-      kvlistValue(v as Record<string, unknown>);
-      return;
-  }
-  ascii('{}');
-}
-
-function arrayValue(list: readonly unknown[]): void {
-  if (list.length === 0) {
-    ascii('{"arrayValue":{}}');
-    return;
-  }
-  ascii('{"arrayValue":{"values":[');
-  for (let i = 0; i < list.length; i++) {
-    if (i > 0) ascii(',');
-    value(list[i]);
-  }
-  ascii(']}}');
-}
-
-/** A map (a plain object, as core keeps it) as OTLP's `kvlistValue`. */
-function kvlistValue(map: Record<string, unknown>): void {
-  ascii('{"kvlistValue":{');
-  let first = true;
-  for (const key in map) {
-    ascii(first ? '"values":[{"key":' : ',{"key":');
-    string(key);
-    ascii(',"value":');
-    value(map[key]);
-    ascii('}');
-    first = false;
-  }
-  ascii(first ? '}}' : ']}}');
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -300,172 +113,377 @@ function base64(bytes: Uint8Array): string {
   return out;
 }
 
-/**
- * Writes the attributes as a list of key-values after `lead` (`,"attributes":[` or
- * `"attributes":[`), or nothing when there are none. Returns whether anything was written.
- */
-function attributes(list: Attributes | undefined, lead: string): boolean {
-  if (list === undefined) return false;
-  let first = true;
-  for (const key in list) {
-    const v = list[key];
-    if (v === undefined) continue;
-    ascii(first ? lead : ',');
-    pair(key, v);
-    first = false;
-  }
-  if (!first) ascii(']');
-  return !first;
-}
-
-function count(field: string, n: number): void {
-  if (n !== 0) ascii(`,"${field}":${n}`);
-}
-
 // OTLP flags: the W3C trace flags in bits 0-7, then "has is_remote" (0x100) and "is_remote"
 // (0x200) for the parent of a span or the target of a link.
 function flagsOf(context: SpanContext, remote: boolean | undefined): number {
   return (context.traceFlags & 0xff) | 0x100 | (remote === true ? 0x200 : 0);
 }
 
-function traceState(context: SpanContext): void {
-  const state = context.traceState?.serialize();
-  if (state) {
-    ascii(',"traceState":');
-    string(state);
-  }
-}
+/**
+ * Encodes spans as OTLP/JSON bytes and owns its state: the output buffer, reused from one encoding
+ * to the next (encoding is synchronous, so two never interleave; each result is a copy of the
+ * bytes written; a buffer grown past KEEP_BYTES for one large batch is let go afterwards), and
+ * the attribute key and pair caches. Each exporter makes its own, as createIdGenerator owns its pool.
+ */
+export class OtlpJsonEncoder {
+  private buf = new Uint8Array(INITIAL_BYTES);
+  private pos = 0;
+  private readonly keys = new Map<string, KeyEntry>();
 
-function span(data: SpanData): void {
-  const context = data.spanContext();
-  ascii('{"traceId":"');
-  ascii(context.traceId);
-  ascii('","spanId":"');
-  ascii(context.spanId);
-  ascii('"');
-  traceState(context);
-  const parent = data.parentSpanContext;
-  if (parent !== undefined) {
-    ascii(',"parentSpanId":"');
-    ascii(parent.spanId);
-    ascii('"');
-  }
-  ascii(',"name":');
-  string(data.name);
-  ascii(',"startTimeUnixNano":');
-  nanos(data.startTime);
-  ascii(',"endTimeUnixNano":');
-  nanos(data.endTime);
-  ascii(',"flags":');
-  digits(flagsOf(context, parent?.isRemote));
-  ascii(',"kind":');
-  // OTLP's enum is the API's plus one; a kind outside the five (a hand-made SpanData) is INTERNAL.
-  const kind = data.kind;
-  digits(Number.isInteger(kind) && kind >= 0 && kind <= 4 ? kind + 1 : 1);
-  attributes(data.attributes, ',"attributes":[');
-  count('droppedAttributesCount', data.droppedAttributesCount);
-  const { events, links, status } = data;
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i] as (typeof events)[number];
-    ascii(i === 0 ? ',"events":[{"timeUnixNano":' : ',{"timeUnixNano":');
-    nanos(event.time);
-    ascii(',"name":');
-    string(event.name);
-    attributes(event.attributes, ',"attributes":[');
-    count('droppedAttributesCount', event.droppedAttributesCount);
-    ascii(i === events.length - 1 ? '}]' : '}');
-  }
-  count('droppedEventsCount', data.droppedEventsCount);
-  for (let i = 0; i < links.length; i++) {
-    const link = links[i] as (typeof links)[number];
-    ascii(i === 0 ? ',"links":[{"traceId":"' : ',{"traceId":"');
-    ascii(link.context.traceId);
-    ascii('","spanId":"');
-    ascii(link.context.spanId);
-    ascii('"');
-    traceState(link.context);
-    attributes(link.attributes, ',"attributes":[');
-    count('droppedAttributesCount', link.droppedAttributesCount);
-    ascii(`,"flags":${flagsOf(link.context, link.context.isRemote)}`);
-    ascii(i === links.length - 1 ? '}]' : '}');
-  }
-  count('droppedLinksCount', data.droppedLinksCount);
-  if (status.code !== 0) {
-    ascii(`,"status":{"code":${status.code}`);
-    if (status.message) {
-      ascii(',"message":');
-      string(status.message);
+  /** Encodes spans as the UTF-8 JSON of an OTLP `ExportTraceServiceRequest`: the request body. */
+  encode(spans: readonly SpanData[]): Uint8Array<ArrayBuffer> {
+    this.pos = 0;
+    try {
+      this.ascii('{"resourceSpans":[');
+      let firstResource = true;
+      for (const [res, scopes] of groupSpans(spans)) {
+        if (!firstResource) this.ascii(',');
+        firstResource = false;
+        this.resource(res);
+        let firstScope = true;
+        for (const group of scopes.values()) {
+          if (!firstScope) this.ascii(',');
+          firstScope = false;
+          this.scope(group.scope);
+          for (let i = 0; i < group.spans.length; i++) {
+            if (i > 0) this.ascii(',');
+            this.span(group.spans[i] as SpanData);
+          }
+          this.ascii(']');
+          this.schemaUrl(group.scope.schemaUrl);
+          this.ascii('}');
+        }
+        this.ascii(']');
+        this.schemaUrl(res.schemaUrl);
+        this.ascii('}');
+      }
+      this.ascii(']}');
+      return this.buf.slice(0, this.pos);
+    } finally {
+      if (this.buf.length > KEEP_BYTES) this.buf = new Uint8Array(INITIAL_BYTES);
     }
-    ascii('}');
   }
-  ascii('}');
+
+  private reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  /** Text that is ASCII and needs no escaping: structure, ids, numbers. */
+  private ascii(text: string): void {
+    const n = text.length;
+    this.reserve(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = text.charCodeAt(i);
+    this.pos = p;
+  }
+
+  /** A non-negative integer below 2^31 in decimal, with integer arithmetic only. */
+  private smallDigits(n: number): void {
+    let width = 1;
+    for (let m = n; m >= 10; m = (m / 10) | 0) width++;
+    const b = this.buf;
+    let p = this.pos + width;
+    this.pos = p;
+    for (let m = n; width > 0; width--, m = (m / 10) | 0) b[--p] = 0x30 + (m % 10);
+  }
+
+  /** A non-negative safe integer in decimal: the high part, then the low eight digits. */
+  private digits(n: number): void {
+    this.reserve(16);
+    if (n < 1e8) {
+      this.smallDigits(n);
+      return;
+    }
+    const high = Math.floor(n / 1e8);
+    this.smallDigits(high);
+    const b = this.buf;
+    let m = n - high * 1e8;
+    for (let p = this.pos + 7; p >= this.pos; p--, m = (m / 10) | 0) b[p] = 0x30 + (m % 10);
+    this.pos += 8;
+  }
+
+  /** A time as a quoted unix-nanosecond decimal, as `toNanoString` writes it. */
+  private nanos(ms: number): void {
+    const micros = epochMicros(ms);
+    this.ascii('"');
+    this.digits(micros);
+    this.ascii(micros === 0 ? '"' : '000"');
+  }
+
+  private raw(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /**
+   * A JSON string literal. Printable ASCII is copied byte for byte; a string with anything else
+   * (quotes, backslashes, control characters, non-ASCII, lone surrogates) is escaped by
+   * `JSON.stringify` and encoded as UTF-8.
+   */
+  private string(text: string): void {
+    const n = text.length;
+    this.reserve(n + 2);
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) {
+        this.escaped(text);
+        return;
+      }
+      b[p++] = c;
+    }
+    b[p++] = 0x22;
+    this.pos = p;
+  }
+
+  private escaped(text: string): void {
+    const json = JSON.stringify(wellFormed(text));
+    this.reserve(json.length * 3);
+    this.pos += encoder.encodeInto(json, this.buf.subarray(this.pos)).written;
+  }
+
+  private keyEntry(key: string): KeyEntry {
+    let entry = this.keys.get(key);
+    if (entry === undefined) {
+      entry = {
+        prefix: encoder.encode(`{"key":${JSON.stringify(wellFormed(key))},"value":`),
+        last: undefined,
+        pair: undefined,
+      };
+      if (this.keys.size < KEY_CACHE_LIMIT) this.keys.set(key, entry);
+    }
+    return entry;
+  }
+
+  private pair(key: string, v: unknown): void {
+    const entry = this.keyEntry(key);
+    if (entry.last === v && entry.pair !== undefined) {
+      this.raw(entry.pair);
+      return;
+    }
+    const start = this.pos;
+    this.raw(entry.prefix);
+    this.value(v);
+    this.ascii('}');
+    if (typeof v === 'object') return;
+    if (entry.last === v && this.pos - start <= PAIR_CACHE_BYTES)
+      entry.pair = this.buf.slice(start, this.pos);
+    else if (entry.last !== v) {
+      entry.last = v;
+      entry.pair = undefined;
+    }
+  }
+
+  private value(v: unknown): void {
+    switch (typeof v) {
+      case 'string':
+        this.ascii('{"stringValue":');
+        this.string(v);
+        this.ascii('}');
+        return;
+      case 'boolean':
+        this.ascii(v ? '{"boolValue":true}' : '{"boolValue":false}');
+        return;
+      case 'number':
+        if (Number.isSafeInteger(v)) {
+          this.ascii('{"intValue":"');
+          if (v < 0) this.ascii('-');
+          this.digits(Math.abs(v));
+          this.ascii('"}');
+        } else this.ascii(Number.isFinite(v) ? `{"doubleValue":${v}}` : `{"doubleValue":"${v}"}`);
+        return;
+      case 'object':
+        if (v === null) break; // an empty value
+        if (Array.isArray(v)) {
+          this.arrayValue(v);
+          return;
+        }
+        if (v instanceof Uint8Array) {
+          this.ascii('{"bytesValue":"');
+          this.ascii(base64(v));
+          this.ascii('"}');
+          return;
+        }
+        this.kvlistValue(v as Record<string, unknown>);
+        return;
+    }
+    this.ascii('{}');
+  }
+
+  private arrayValue(list: readonly unknown[]): void {
+    if (list.length === 0) {
+      this.ascii('{"arrayValue":{}}');
+      return;
+    }
+    this.ascii('{"arrayValue":{"values":[');
+    for (let i = 0; i < list.length; i++) {
+      if (i > 0) this.ascii(',');
+      this.value(list[i]);
+    }
+    this.ascii(']}}');
+  }
+
+  /** A map (a plain object, as core keeps it) as OTLP's `kvlistValue`. */
+  private kvlistValue(map: Record<string, unknown>): void {
+    this.ascii('{"kvlistValue":{');
+    let first = true;
+    for (const key in map) {
+      this.ascii(first ? '"values":[{"key":' : ',{"key":');
+      this.string(key);
+      this.ascii(',"value":');
+      this.value(map[key]);
+      this.ascii('}');
+      first = false;
+    }
+    this.ascii(first ? '}}' : ']}}');
+  }
+
+  /**
+   * Writes the attributes as a list of key-values after `lead` (`,"attributes":[` or
+   * `"attributes":[`), or nothing when there are none. Returns whether anything was written.
+   */
+  private attributes(list: Attributes | undefined, lead: string): boolean {
+    if (list === undefined) return false;
+    let first = true;
+    for (const key in list) {
+      const v = list[key];
+      if (v === undefined) continue;
+      this.ascii(first ? lead : ',');
+      this.pair(key, v);
+      first = false;
+    }
+    if (!first) this.ascii(']');
+    return !first;
+  }
+
+  private count(field: string, n: number): void {
+    if (n !== 0) this.ascii(`,"${field}":${n}`);
+  }
+
+  private traceState(context: SpanContext): void {
+    const state = context.traceState?.serialize();
+    if (state) {
+      this.ascii(',"traceState":');
+      this.string(state);
+    }
+  }
+
+  private span(data: SpanData): void {
+    const context = data.spanContext();
+    this.ascii('{"traceId":"');
+    this.ascii(context.traceId);
+    this.ascii('","spanId":"');
+    this.ascii(context.spanId);
+    this.ascii('"');
+    this.traceState(context);
+    const parent = data.parentSpanContext;
+    if (parent !== undefined) {
+      this.ascii(',"parentSpanId":"');
+      this.ascii(parent.spanId);
+      this.ascii('"');
+    }
+    this.ascii(',"name":');
+    this.string(data.name);
+    this.ascii(',"startTimeUnixNano":');
+    this.nanos(data.startTime);
+    this.ascii(',"endTimeUnixNano":');
+    this.nanos(data.endTime);
+    this.ascii(',"flags":');
+    this.digits(flagsOf(context, parent?.isRemote));
+    this.ascii(',"kind":');
+    // OTLP's enum is the API's plus one; a kind outside the five (a hand-made SpanData) is INTERNAL.
+    const kind = data.kind;
+    this.digits(Number.isInteger(kind) && kind >= 0 && kind <= 4 ? kind + 1 : 1);
+    this.attributes(data.attributes, ',"attributes":[');
+    this.count('droppedAttributesCount', data.droppedAttributesCount);
+    const { events, links, status } = data;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i] as (typeof events)[number];
+      this.ascii(i === 0 ? ',"events":[{"timeUnixNano":' : ',{"timeUnixNano":');
+      this.nanos(event.time);
+      this.ascii(',"name":');
+      this.string(event.name);
+      this.attributes(event.attributes, ',"attributes":[');
+      this.count('droppedAttributesCount', event.droppedAttributesCount);
+      this.ascii(i === events.length - 1 ? '}]' : '}');
+    }
+    this.count('droppedEventsCount', data.droppedEventsCount);
+    for (let i = 0; i < links.length; i++) {
+      const link = links[i] as (typeof links)[number];
+      this.ascii(i === 0 ? ',"links":[{"traceId":"' : ',{"traceId":"');
+      this.ascii(link.context.traceId);
+      this.ascii('","spanId":"');
+      this.ascii(link.context.spanId);
+      this.ascii('"');
+      this.traceState(link.context);
+      this.attributes(link.attributes, ',"attributes":[');
+      this.count('droppedAttributesCount', link.droppedAttributesCount);
+      this.ascii(`,"flags":${flagsOf(link.context, link.context.isRemote)}`);
+      this.ascii(i === links.length - 1 ? '}]' : '}');
+    }
+    this.count('droppedLinksCount', data.droppedLinksCount);
+    if (status.code !== 0) {
+      this.ascii(`,"status":{"code":${status.code}`);
+      if (status.message) {
+        this.ascii(',"message":');
+        this.string(status.message);
+      }
+      this.ascii('}');
+    }
+    this.ascii('}');
+  }
+
+  private scope(data: InstrumentationScope): void {
+    this.ascii('{"scope":{');
+    let sep = '';
+    if (data.name) {
+      this.ascii('"name":');
+      this.string(data.name);
+      sep = ',';
+    }
+    if (data.version) {
+      this.ascii(`${sep}"version":`);
+      this.string(data.version);
+      sep = ',';
+    }
+    this.attributes(data.attributes, `${sep}"attributes":[`);
+    this.ascii('},"spans":[');
+  }
+
+  private resource(data: Resource): void {
+    this.ascii('{"resource":{');
+    const wrote = this.attributes(data.attributes, '"attributes":[');
+    if (data.droppedAttributesCount !== 0) {
+      this.ascii(`${wrote ? ',' : ''}"droppedAttributesCount":${data.droppedAttributesCount}`);
+    }
+    this.ascii('},"scopeSpans":[');
+  }
+
+  private schemaUrl(url: string | undefined): void {
+    if (url) {
+      this.ascii(',"schemaUrl":');
+      this.string(url);
+    }
+  }
 }
 
-function scope(data: InstrumentationScope): void {
-  ascii('{"scope":{');
-  let sep = '';
-  if (data.name) {
-    ascii('"name":');
-    string(data.name);
-    sep = ',';
-  }
-  if (data.version) {
-    ascii(`${sep}"version":`);
-    string(data.version);
-    sep = ',';
-  }
-  attributes(data.attributes, `${sep}"attributes":[`);
-  ascii('},"spans":[');
-}
-
-function resource(data: Resource): void {
-  ascii('{"resource":{');
-  const wrote = attributes(data.attributes, '"attributes":[');
-  if (data.droppedAttributesCount !== 0) {
-    ascii(`${wrote ? ',' : ''}"droppedAttributesCount":${data.droppedAttributesCount}`);
-  }
-  ascii('},"scopeSpans":[');
-}
-
-function schemaUrl(url: string | undefined): void {
-  if (url) {
-    ascii(',"schemaUrl":');
-    string(url);
-  }
-}
+// For callers that keep no encoder (tests, custom transports): one made on first use. A cache —
+// its buffer and key table — never data of any request.
+let shared: OtlpJsonEncoder | undefined;
 
 /** Encodes spans as the UTF-8 JSON of an OTLP `ExportTraceServiceRequest`: the request body. */
 export function encodeTracesBytes(spans: readonly SpanData[]): Uint8Array<ArrayBuffer> {
-  pos = 0;
-  try {
-    ascii('{"resourceSpans":[');
-    let firstResource = true;
-    for (const [res, scopes] of groupSpans(spans)) {
-      if (!firstResource) ascii(',');
-      firstResource = false;
-      resource(res);
-      let firstScope = true;
-      for (const group of scopes.values()) {
-        if (!firstScope) ascii(',');
-        firstScope = false;
-        scope(group.scope);
-        for (let i = 0; i < group.spans.length; i++) {
-          if (i > 0) ascii(',');
-          span(group.spans[i] as SpanData);
-        }
-        ascii(']');
-        schemaUrl(group.scope.schemaUrl);
-        ascii('}');
-      }
-      ascii(']');
-      schemaUrl(res.schemaUrl);
-      ascii('}');
-    }
-    ascii(']}');
-    return buf.slice(0, pos);
-  } finally {
-    if (buf.length > KEEP_BYTES) buf = new Uint8Array(INITIAL_BYTES);
-  }
+  shared ??= new OtlpJsonEncoder();
+  return shared.encode(spans);
 }
 
 /** Encodes spans as the JSON text of an OTLP `ExportTraceServiceRequest`. */

@@ -4,7 +4,7 @@
 import type { SpanData } from '@edgetrace/core';
 import { truncateValue } from '@edgetrace/core/internal';
 import type { Attributes } from '@opentelemetry/api';
-import { encodeTracesBytes } from './otlp-json-text.js';
+import type { OtlpJsonEncoder } from './otlp-json-text.js';
 
 /** The longest string value kept when a single span must be cut down to fit. */
 const CUT_TO = 1024;
@@ -50,13 +50,17 @@ export function cutDown(span: SpanData): SpanData {
   };
 }
 
-/** Encodes `spans` into one or more bodies of at most `maxBytes` each. */
-export function splitIntoBodies(spans: readonly SpanData[], maxBytes: number): Parts {
+/** Encodes `spans` with `encoder` into one or more bodies of at most `maxBytes` each. */
+export function splitIntoBodies(
+  spans: readonly SpanData[],
+  maxBytes: number,
+  encoder: OtlpJsonEncoder,
+): Parts {
   const bodies: Uint8Array<ArrayBuffer>[] = [];
   let dropped = 0;
   const place = (part: readonly SpanData[]): void => {
     if (part.length === 0) return;
-    const body = encodeTracesBytes(part);
+    const body = encoder.encode(part);
     if (body.length <= maxBytes) {
       bodies.push(body);
       return;
@@ -68,7 +72,7 @@ export function splitIntoBodies(spans: readonly SpanData[], maxBytes: number): P
       return;
     }
     const [only] = part;
-    const smaller = only === undefined ? undefined : encodeTracesBytes([cutDown(only)]);
+    const smaller = only === undefined ? undefined : encoder.encode([cutDown(only)]);
     if (smaller !== undefined && smaller.length <= maxBytes) bodies.push(smaller);
     else dropped++;
   };
