@@ -36,6 +36,7 @@ export {
   normalizeMethod,
   REDACTED,
   recordHeaders,
+  recordStatus,
   redactQuery,
   redactUrl,
   urlPort,

@@ -11,11 +11,12 @@ import {
   normalizeMethod,
   optionNames,
   recordHeaders,
+  recordStatus,
   redactUrl,
   TIME_TO_FIRST_BYTE,
   urlPort,
 } from '@edgetrace/core/internal';
-import { type Attributes, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { type Attributes, SpanKind } from '@opentelemetry/api';
 import {
   CLIENT_OPTIONS,
   type ClientOptions,
@@ -86,11 +87,7 @@ export function instrumentFetch(
     }
     try {
       span.setAttribute(TIME_TO_FIRST_BYTE, (now() - startTime) / 1000);
-      span.setAttribute('http.response.status_code', response.status);
-      if (response.status >= 400) {
-        span.setAttribute('error.type', String(response.status));
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      }
+      recordStatus(span, response.status, 'client');
       if (responseHeaders.length > 0) {
         const recorded: Attributes = {};
         recordHeaders(recorded, 'http.response.header', response.headers, responseHeaders);

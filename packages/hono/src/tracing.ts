@@ -15,6 +15,7 @@ import {
   optionNames,
   pickOptions,
   recordHeaders,
+  recordStatus,
   report,
   serverTimingMetric,
   TIME_TO_FIRST_BYTE,
@@ -25,7 +26,6 @@ import {
   ROOT_CONTEXT,
   type Span,
   SpanKind,
-  SpanStatusCode,
   type TextMapGetter,
   type Tracer,
   trace,
@@ -257,16 +257,10 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
         span.updateName(`${name} ${route}`);
         span.setAttribute('http.route', route);
       }
-      const end: Attributes = {
-        'http.response.status_code': status,
-        [TIME_TO_FIRST_BYTE]: (now() - startTime) / 1000,
-      };
+      const end: Attributes = { [TIME_TO_FIRST_BYTE]: (now() - startTime) / 1000 };
       const error = c.error;
       if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
-      if (status >= 500) {
-        end['error.type'] = error !== undefined ? errorType(error) : String(status);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      }
+      recordStatus(span, status, 'server', error === undefined ? undefined : errorType(error));
       if (responseHeaders.length > 0)
         recordHeaders(end, 'http.response.header', response.headers, responseHeaders);
       span.setAttributes(end);

@@ -22,21 +22,6 @@ import { IdleWatch } from './idle-watch.js';
 import type { Generation, ProtocolAdapter } from './protocols/types.js';
 import type { ServerSentEvent } from './sse.js';
 
-export {
-  CHUNKS,
-  INCOMPLETE,
-  MALFORMED_EVENTS,
-  MAX_CHUNK_GAP,
-  MEAN_CHUNK_GAP,
-  MODEL_VERSION,
-  OVERSIZED_EVENTS,
-  SERVER_DECODE_DURATION,
-  SERVER_LOAD_DURATION,
-  SERVER_PREFILL_DURATION,
-  SERVER_TOTAL_DURATION,
-  TOKENS_PER_SECOND,
-} from './attribute-names.js';
-
 /** A parsed event as hooks see it: the SSE fields, and `json` when the data is JSON. */
 export interface InferenceEvent extends ServerSentEvent {
   readonly json?: unknown;

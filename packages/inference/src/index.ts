@@ -1,6 +1,5 @@
 // @edgetrace/inference: GenAI spans for (streaming) inference calls, measured as they pass through.
-export type { ContentCaptureOptions } from './content.js';
-export type { InferenceEvent } from './generation-span.js';
+
 export {
   CHUNKS,
   INCOMPLETE,
@@ -9,8 +8,14 @@ export {
   MEAN_CHUNK_GAP,
   MODEL_VERSION,
   OVERSIZED_EVENTS,
+  SERVER_DECODE_DURATION,
+  SERVER_LOAD_DURATION,
+  SERVER_PREFILL_DURATION,
+  SERVER_TOTAL_DURATION,
   TOKENS_PER_SECOND,
-} from './generation-span.js';
+} from './attribute-names.js';
+export type { ContentCaptureOptions } from './content.js';
+export type { InferenceEvent } from './generation-span.js';
 export type { InstrumentInferenceOptions } from './instrument-inference.js';
 export { instrumentInference } from './instrument-inference.js';
 export { detectProtocol } from './protocols/detect.js';

@@ -10,6 +10,7 @@ import {
   normalizeMethod,
   optionNames,
   pickOptions,
+  recordStatus,
   TIME_TO_FIRST_BYTE,
 } from '@edgetrace/core/internal';
 import { type ClientOptions, type Fetcher, instrumentFetch } from '@edgetrace/fetch';
@@ -235,7 +236,7 @@ export function instrumentInference(
     }
     try {
       span.setAttribute(TIME_TO_FIRST_BYTE, (now() - startTime) / 1000);
-      span.setAttribute('http.response.status_code', response.status);
+      recordStatus(span, response.status, 'client');
       return await traceAnswer(response, generation, span, startTime);
     } catch (error) {
       generation.end({ kind: 'error', error });

@@ -1,6 +1,6 @@
 // HTTP semantic-convention helpers shared by server and client spans: method normalisation and
 // the redaction of secrets in URLs. https://opentelemetry.io/docs/specs/semconv/http/http-spans/
-import type { Attributes } from '@opentelemetry/api';
+import { type Attributes, type Span, SpanStatusCode } from '@opentelemetry/api';
 import { ConfigError } from './errors.js';
 
 // The methods of RFC 9110 and RFC 5789, plus QUERY; anything else is reported as `_OTHER`.
@@ -119,4 +119,17 @@ export function recordHeaders(
     if (value === null || (Array.isArray(value) && value.length === 0)) continue;
     attributes[`${prefix}.${name}`] = Array.isArray(value) ? value : [value];
   }
+}
+
+/**
+ * Records a response's status as the HTTP conventions ask: `http.response.status_code` always;
+ * for an error status — 4xx and 5xx on a client span, 5xx only on a server span (a 4xx is the
+ * caller's doing) — `error.type` (the status, unless a better `type` is known) and ERROR.
+ * https://opentelemetry.io/docs/specs/semconv/http/http-spans/#status
+ */
+export function recordStatus(span: Span, status: number, side: 'client' | 'server', type?: string): void {
+  span.setAttribute('http.response.status_code', status);
+  if (status < (side === 'client' ? 400 : 500)) return;
+  span.setAttribute('error.type', type ?? String(status));
+  span.setStatus({ code: SpanStatusCode.ERROR });
 }
