@@ -19,7 +19,7 @@ import { ChunkTiming } from './chunk-timing.js';
 import type { ContentCapture } from './content.js';
 import { answerAttributes, wireAttributes } from './generation-attributes.js';
 import { IdleWatch } from './idle-watch.js';
-import type { Generation, ProtocolAdapter } from './protocols/types.js';
+import { type Generation, type ProtocolAdapter, parseJson } from './protocols/types.js';
 import type { ServerSentEvent } from './sse.js';
 
 /** A parsed event as hooks see it: the SSE fields, and `json` when the data is JSON. */
@@ -67,15 +67,6 @@ const hook = (name: string, call: () => void): void =>
 const isPing = (event: ServerSentEvent, json: unknown): boolean =>
   event.event === 'ping' ||
   (typeof json === 'object' && json !== null && (json as { type?: unknown }).type === 'ping');
-
-/** JSON text as a value, or `undefined` when it is not JSON. */
-function parseJson(text: string): { value: unknown } | undefined {
-  try {
-    return { value: JSON.parse(text) };
-  } catch {
-    return undefined;
-  }
-}
 
 /** One generation's span: reads what the adapter understands, times chunks, decides the ending. */
 class GenerationTracker implements GenerationSpan {

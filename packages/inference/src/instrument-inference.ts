@@ -33,7 +33,13 @@ import {
 import { createGenerationSpan, type GenerationSpan, type InferenceEvent } from './generation-span.js';
 import { createLineParser } from './ndjson.js';
 import { ADAPTERS, detectProtocol } from './protocols/detect.js';
-import { isObject, type JsonObject, type ProtocolAdapter, type ProtocolName } from './protocols/types.js';
+import {
+  isObject,
+  type JsonObject,
+  type ProtocolAdapter,
+  type ProtocolName,
+  parseJson,
+} from './protocols/types.js';
 import { readRequestBody } from './request-body.js';
 import { createEventParser, type EventParser, type EventParserOptions, type ServerSentEvent } from './sse.js';
 
@@ -129,14 +135,10 @@ function validate(options: InstrumentInferenceOptions): void {
   }
 }
 
-function parseJson(text: string | undefined): JsonObject | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return isObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
+/** The request body as a JSON object, or `undefined`. */
+function bodyObject(text: string | undefined): JsonObject | undefined {
+  const parsed = text === undefined ? undefined : parseJson(text);
+  return isObject(parsed?.value) ? parsed.value : undefined;
 }
 
 const LINE_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/json-seq'];
@@ -204,7 +206,7 @@ export function instrumentInference(
     const target = callTarget(input, givenInit, normalizeMethod);
     if (target === undefined || target.method !== 'POST') return plain(input, givenInit);
     const { text, init } = await readRequestBody(target, givenInit, maxRequestBodyBytes);
-    const body = parseJson(text);
+    const body = bodyObject(text);
     const adapter = explicit ?? detectProtocol(target.url, body);
     if (adapter === undefined) return plain(input, init);
 

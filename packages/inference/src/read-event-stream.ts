@@ -2,6 +2,7 @@
 // themselves. On a response from instrumentInference the span follows along: it ends when the
 // loop finishes, and a loop left early cancels the stream and ends the span as cancelled.
 import type { InferenceEvent } from './generation-span.js';
+import { parseJson } from './protocols/types.js';
 import { type EventParserOptions, parseEventStream } from './sse.js';
 
 export interface ReadEventStreamOptions {
@@ -23,13 +24,7 @@ export async function* readEventStream(
       yield event;
       continue;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(event.data);
-    } catch {
-      yield event;
-      continue;
-    }
-    yield { ...event, json };
+    const parsed = parseJson(event.data);
+    yield parsed === undefined ? event : { ...event, json: parsed.value };
   }
 }

@@ -67,6 +67,16 @@ const SPAN_ID = /^[0-9a-f]{16}$/;
 const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
 
+/** Whether `ids` are lowercase hex of the right lengths (all zeros allowed: a link may carry them). */
+export function isWellFormedIdPair(traceId: unknown, spanId: unknown): boolean {
+  return (
+    typeof traceId === 'string' &&
+    typeof spanId === 'string' &&
+    TRACE_ID.test(traceId) &&
+    SPAN_ID.test(spanId)
+  );
+}
+
 /** A W3C trace id: 32 lowercase hex characters, not all zero. */
 export function isValidTraceId(id: string): boolean {
   return TRACE_ID.test(id) && id !== ZERO_TRACE_ID;

@@ -16,6 +16,7 @@ import {
 } from '@opentelemetry/api';
 import type { PendingBodies } from '../body/pending-body.js';
 import { AttributeBag } from './attributes.js';
+import { isWellFormedIdPair } from './ids.js';
 import { type Clock, toEpochMillis } from './time.js';
 import type {
   InstrumentationScope,
@@ -56,15 +57,9 @@ function isTimeInput(value: unknown): value is TimeInput {
 
 // A link's ids are written into exports as they are: lowercase hex of the right length (all
 // zeros allowed, as the specification lets a link without a valid context carry attributes).
-const LINK_TRACE_ID = /^[0-9a-f]{32}$/;
-const LINK_SPAN_ID = /^[0-9a-f]{16}$/;
-
 function hasWellFormedIds(context: SpanContext | undefined): boolean {
   return (
-    context !== null &&
-    typeof context === 'object' &&
-    LINK_TRACE_ID.test(context.traceId) &&
-    LINK_SPAN_ID.test(context.spanId)
+    context !== null && typeof context === 'object' && isWellFormedIdPair(context.traceId, context.spanId)
   );
 }
 

@@ -102,6 +102,15 @@ export interface ProtocolAdapter {
 
 export type JsonObject = Record<string, unknown>;
 
+/** JSON text as a value, or `undefined` when it is not JSON (a stream's junk is not our exception). */
+export function parseJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
