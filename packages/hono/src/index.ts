@@ -1,7 +1,7 @@
 // @edgetrace/hono: Hono middleware for server spans, flushed after the response.
 export type { LogFields } from './log-fields.js';
 export { logFields } from './log-fields.js';
+export type { ExporterOption, ProviderOptions, TracingOptions } from './options.js';
 export { clientAddressOf } from './request-attributes.js';
-export type { ExporterOption, ProviderOptions } from './setup.js';
-export type { TracingOptions, TracingVariables } from './tracing.js';
+export type { TracingVariables } from './tracing.js';
 export { tracing } from './tracing.js';

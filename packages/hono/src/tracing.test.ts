@@ -15,7 +15,8 @@ import { streamSSE } from 'hono/streaming';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startUpstream } from '../../../test/support/upstream.js';
 import { logFields } from './log-fields.js';
-import { type TracingOptions, tracing } from './tracing.js';
+import type { TracingOptions } from './options.js';
+import { tracing } from './tracing.js';
 
 const PARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 

@@ -7,59 +7,15 @@ import {
   type EdgeTracerProvider,
   type EnvSource,
   loadAsyncLocalStorage,
-  type SpanExporter,
-  type TracerProviderOptions,
 } from '@edgetrace/core';
-import {
-  checkTracerProviderOptions,
-  findAsyncLocalStorage,
-  report,
-  TRACER_PROVIDER_OPTION_NAMES,
-} from '@edgetrace/core/internal';
+import { findAsyncLocalStorage, report } from '@edgetrace/core/internal';
 import { exporterFromEnv } from '@edgetrace/otlp';
-
-/** Options `tracing()` sets itself rather than passing on: from `c.env` and its own `exporter`. */
-type OwnProviderOptions = 'env' | 'exporter' | 'processors';
-
-/** The provider options `tracing()` passes on to `createTracerProvider`. */
-export type ProviderOptions = Omit<TracerProviderOptions, OwnProviderOptions>;
-
-const OWN_PROVIDER_OPTIONS: ReadonlySet<string> = new Set<OwnProviderOptions>([
-  'env',
-  'exporter',
-  'processors',
-]);
-
-export const PROVIDER_OPTION_NAMES: readonly (keyof ProviderOptions)[] = [
-  ...TRACER_PROVIDER_OPTION_NAMES,
-].filter((name): name is keyof ProviderOptions => !OWN_PROVIDER_OPTIONS.has(name));
-
-/** Where spans go: an exporter, or a function making one from the Worker's `env`. */
-export type ExporterOption = SpanExporter | ((env: EnvSource) => SpanExporter);
-
-export interface SetupOptions {
-  readonly provider: EdgeTracerProvider | undefined;
-  readonly providerOptions: ProviderOptions;
-  readonly exporter: ExporterOption | undefined;
-  readonly register: boolean;
-}
-
-/** Checks at setup what `createProvider` would reject later. */
-export function checkSetup(options: SetupOptions): void {
-  // A stand-in exporter: the real one may need the Worker's env, which is not known yet.
-  const exporter = { export: async () => ({ ok: true as const }) };
-  checkTracerProviderOptions({ ...options.providerOptions, exporter });
-}
+import type { SetupOptions } from './options.js';
 
 function envOf(bindings: unknown): EnvSource | undefined {
   return bindings !== null && typeof bindings === 'object' ? (bindings as EnvSource) : undefined;
 }
 
-/**
- * The provider for this isolate. With `waitUntil` (Workers) each request's trace is buffered
- * and exported once it ends; elsewhere (Node, Deno, Bun) a batch processor exports by size and
- * interval — unless tail sampling asks for whole traces.
- */
 /**
  * The `AsyncLocalStorage` class to give a provider `tracing()` makes, when none is configured and
  * the runtime hides it behind a dynamic import (workerd's `nodejs_als`); `undefined` otherwise.
@@ -73,6 +29,11 @@ export async function asyncLocalStorageFor(
   return loadAsyncLocalStorage();
 }
 
+/**
+ * The provider for this isolate. With `waitUntil` (Workers) each request's trace is buffered
+ * and exported once it ends; elsewhere (Node, Deno, Bun) a batch processor exports by size and
+ * interval — unless tail sampling asks for whole traces.
+ */
 export function createProvider(
   options: SetupOptions,
   bindings: unknown,
