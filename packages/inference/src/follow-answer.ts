@@ -1,0 +1,90 @@
+// Following an inference call's answer to its end: an error answer is read whole (it is small
+// and says why) and handed on as the same bytes; a stream (server-sent events or NDJSON) is
+// watched as it passes, through core's span-over-body; a JSON answer is read from a copy, so the
+// caller's body is never consumed.
+import { type Clock, endSpanWithBody } from '@edgetrace/core/internal';
+import type { Span } from '@opentelemetry/api';
+import type { GenerationSpan } from './generation-span.js';
+import { createLineParser } from './ndjson.js';
+import { createEventParser, type EventParser, type EventParserOptions, type ServerSentEvent } from './sse.js';
+
+const LINE_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/json-seq'];
+
+/** The parser for a streamed answer, or `undefined` when the answer is a whole JSON document. */
+function streamParser(
+  response: Response,
+  onEvent: (event: ServerSentEvent) => void,
+  options: EventParserOptions,
+): EventParser | undefined {
+  const type = response.headers.get('content-type')?.toLowerCase() ?? '';
+  if (type.startsWith('text/event-stream')) return createEventParser(onEvent, options);
+  if (LINE_TYPES.some((lines) => type.startsWith(lines))) return createLineParser(onEvent, options);
+  return undefined;
+}
+
+/** The same answer with `body` in place of its own. */
+function copyOf(response: Response, body: string | null): Response {
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+export interface Following {
+  readonly span: Span;
+  readonly startTime: number;
+  readonly now: Clock;
+  readonly parserOptions: EventParserOptions;
+}
+
+/** Follows the answer (see the header); returns what the caller gets. */
+export async function followAnswer(
+  response: Response,
+  generation: GenerationSpan,
+  { span, startTime, now, parserOptions }: Following,
+): Promise<Response> {
+  if (!response.ok) {
+    // Reading a clone instead would stall in workerd when the caller never reads the body.
+    let errorText: string;
+    try {
+      errorText = await response.text();
+    } catch (error) {
+      generation.end({ kind: 'error', error });
+      return copyOf(response, null);
+    }
+    generation.answer(errorText);
+    generation.failHttp(response.status);
+    return copyOf(response, errorText);
+  }
+  if (response.body === null) {
+    generation.end({ kind: 'complete' });
+    return response;
+  }
+  const parse = streamParser(response, (event) => generation.event(event), {
+    ...parserOptions,
+    onOversized: () => generation.oversized(),
+  });
+  if (parse === undefined) {
+    response
+      .clone()
+      .text()
+      .then(
+        (answer) => {
+          generation.answer(answer);
+          generation.end({ kind: 'complete' });
+        },
+        (error: unknown) => generation.end({ kind: 'error', error }),
+      );
+    return response;
+  }
+  generation.watchIdle();
+  return endSpanWithBody(span, response, {
+    now,
+    startTime,
+    streaming: true,
+    end: generation.end,
+    onChunk: parse,
+    timeFirstChunk: false,
+  });
+}
