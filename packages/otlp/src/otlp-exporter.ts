@@ -125,11 +125,10 @@ function readPartialSuccess(text: string, drops: DropCounter): ExportResult {
   return { ok: true };
 }
 
-/** Creates the OTLP/HTTP JSON exporter. Invalid options throw at creation. */
-export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
-  checkOptionNames(options, OPTION_NAMES, 'createOtlpExporter', SYNONYMS);
-  const config = resolveExporterConfig(options);
-  const send = options.fetch ?? globalThis.fetch;
+/** The exporter's limits and backoff, checked: invalid ones throw at creation. */
+function resolveLimits(
+  options: OtlpExporterOptions,
+): Backoff & { maxBodyBytes: number; maxResponseBytes: number } {
   const {
     maxAttempts = 5,
     initialBackoffMs = 250,
@@ -138,9 +137,6 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
     maxBodyBytes = 4 * 1024 * 1024,
     maxResponseBytes = 4 * 1024 * 1024,
   } = options;
-  if (typeof send !== 'function') {
-    throw new ConfigError('fetch must be a function (the uninstrumented fetch)');
-  }
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new ConfigError(`maxAttempts must be a whole number ≥ 1, got ${String(maxAttempts)}`);
   }
@@ -153,6 +149,94 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
   if (!(initialBackoffMs >= 0 && maxBackoffMs >= initialBackoffMs)) {
     throw new ConfigError('initialBackoffMs must be ≥ 0 and maxBackoffMs at least as large');
   }
+  return { maxAttempts, initialBackoffMs, maxBackoffMs, random, maxBodyBytes, maxResponseBytes };
+}
+
+/** The request headers: configured ones, our User-Agent unless one is configured, the content type. */
+function requestHeaders(config: ExporterConfig): Headers {
+  const headers = new Headers(config.headers);
+  if (!headers.has('user-agent')) headers.set('user-agent', USER_AGENT);
+  headers.set('content-type', 'application/json');
+  if (config.compression === 'gzip') headers.set('content-encoding', 'gzip');
+  return headers;
+}
+
+/** Where and how one body is posted. */
+interface Post {
+  readonly send: typeof fetch;
+  readonly endpoint: string;
+  readonly headers: Headers;
+  readonly maxResponseBytes: number;
+  readonly drops: DropCounter;
+}
+
+/** One POST and what its answer means: success (with partial success read), retryable or not. */
+async function postOnce(
+  post: Post,
+  body: Uint8Array<ArrayBuffer>,
+  timeoutMs: number,
+): Promise<{ result: ExportResult; retryAfter?: number }> {
+  // Called unbound: workerd's fetch refuses any other `this` than none or the global.
+  const { send } = post;
+  let response: Response;
+  try {
+    response = await send(post.endpoint, {
+      method: 'POST',
+      headers: post.headers,
+      body,
+      signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { result: { ok: false, error: `network error: ${reason}`, retryable: true } };
+  }
+  let text: string | undefined = '';
+  try {
+    text = await readCapped(response, post.maxResponseBytes);
+  } catch {
+    // The status decides; an unreadable body changes nothing.
+  }
+  if (text === undefined) {
+    const error = `HTTP ${response.status} with an answer over ${post.maxResponseBytes} bytes, not read (maxResponseBytes)`;
+    return { result: { ok: false, error, retryable: false } };
+  }
+  if (response.ok) return { result: readPartialSuccess(text, post.drops) };
+  const error = `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+  if (!isRetryable(response.status)) return { result: { ok: false, error, retryable: false } };
+  const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+  return {
+    result: { ok: false, error, retryable: true },
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  };
+}
+
+/** Sums the results of a batch sent as several bodies: the first failure, else the totals. */
+function combine(results: ExportResult[], count: number, dropped: number): ExportResult {
+  let rejected = 0;
+  const messages: string[] = [];
+  for (const result of results) {
+    if (!result.ok)
+      return count > 1 ? { ...result, error: `${result.error} (one of ${count} requests)` } : result;
+    rejected += result.rejected ?? 0;
+    if (result.message !== undefined) messages.push(result.message);
+  }
+  return {
+    ok: true,
+    ...(rejected > 0 ? { rejected } : {}),
+    ...(dropped > 0 ? { dropped } : {}),
+    ...(messages.length > 0 ? { message: messages.join('; ') } : {}),
+  };
+}
+
+/** Creates the OTLP/HTTP JSON exporter. Invalid options throw at creation. */
+export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
+  checkOptionNames(options, OPTION_NAMES, 'createOtlpExporter', SYNONYMS);
+  const config = resolveExporterConfig(options);
+  const send = options.fetch ?? globalThis.fetch;
+  if (typeof send !== 'function') {
+    throw new ConfigError('fetch must be a function (the uninstrumented fetch)');
+  }
+  const limits = resolveLimits(options);
   if (config.endpoint === undefined) {
     report(
       'warn',
@@ -160,58 +244,22 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
         "collector's base URL (http://127.0.0.1:4318), or pass createOtlpExporter({ endpoint })",
     );
   }
-  const backoff: Backoff = { maxAttempts, initialBackoffMs, maxBackoffMs, random };
   // The exporter's own encoder: its buffer and caches are this exporter's state.
   const encoder = new OtlpJsonEncoder();
-  const headers = new Headers(config.headers);
-  // Our User-Agent unless one is configured (header names compare without case).
-  if (!headers.has('user-agent')) headers.set('user-agent', USER_AGENT);
-  headers.set('content-type', 'application/json');
-  if (config.compression === 'gzip') headers.set('content-encoding', 'gzip');
-  let stopped = false;
   // Rejections and oversize drops are reported rate-limited; failures are the processor's to count.
   const drops = createDropCounter('spans', Date.now);
-
-  async function attempt(
-    body: Uint8Array<ArrayBuffer>,
-    timeoutMs: number,
-  ): Promise<{ result: ExportResult; retryAfter?: number }> {
-    const endpoint = config.endpoint ?? '';
-    let response: Response;
-    try {
-      response = await send(endpoint, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      return { result: { ok: false, error: `network error: ${reason}`, retryable: true } };
-    }
-    let text: string | undefined = '';
-    try {
-      text = await readCapped(response, maxResponseBytes);
-    } catch {
-      // The status decides; an unreadable body changes nothing.
-    }
-    if (text === undefined) {
-      const error = `HTTP ${response.status} with an answer over ${maxResponseBytes} bytes, not read (maxResponseBytes)`;
-      return { result: { ok: false, error, retryable: false } };
-    }
-    if (response.ok) return { result: readPartialSuccess(text, drops) };
-    const error = `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-    if (!isRetryable(response.status)) return { result: { ok: false, error, retryable: false } };
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-    return {
-      result: { ok: false, error, retryable: true },
-      ...(retryAfter === undefined ? {} : { retryAfter }),
-    };
-  }
+  const post: Post = {
+    send,
+    endpoint: config.endpoint ?? '',
+    headers: requestHeaders(config),
+    maxResponseBytes: limits.maxResponseBytes,
+    drops,
+  };
+  let stopped = false;
 
   async function sendBody(json: Uint8Array<ArrayBuffer>, deadline: number): Promise<ExportResult> {
     const body = config.compression === 'gzip' ? await gzip(json) : json;
-    return retryWithin(deadline, config.timeoutMs, backoff, (remaining) => attempt(body, remaining));
+    return retryWithin(deadline, config.timeoutMs, limits, (remaining) => postOnce(post, body, remaining));
   }
 
   return {
@@ -221,25 +269,15 @@ export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExpor
       if (config.endpoint === undefined || spans.length === 0) return { ok: true };
       const deadline = Date.now() + config.timeoutMs;
       try {
-        const { bodies, dropped } = splitIntoBodies(spans, maxBodyBytes, encoder);
+        const { bodies, dropped } = splitIntoBodies(spans, limits.maxBodyBytes, encoder);
         drops.drop('too large to send even cut down', dropped);
-        let rejected = 0;
-        const messages: string[] = [];
+        const results: ExportResult[] = [];
         for (const body of bodies) {
           const result = await sendBody(body, deadline);
-          if (!result.ok)
-            return bodies.length > 1
-              ? { ...result, error: `${result.error} (one of ${bodies.length} requests)` }
-              : result;
-          rejected += result.rejected ?? 0;
-          if (result.message !== undefined) messages.push(result.message);
+          results.push(result);
+          if (!result.ok) break;
         }
-        return {
-          ok: true,
-          ...(rejected > 0 ? { rejected } : {}),
-          ...(dropped > 0 ? { dropped } : {}),
-          ...(messages.length > 0 ? { message: messages.join('; ') } : {}),
-        };
+        return combine(results, bodies.length, dropped);
       } catch (error) {
         return { ok: false, error: `export failed: ${String(error)}` };
       }
