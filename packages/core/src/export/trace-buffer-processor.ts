@@ -52,6 +52,43 @@ interface Entry {
   settling?: boolean;
 }
 
+/** Ends the trace's spans that wait only for a body nobody reads (which may finish it). */
+function endUnreadBodies(entry: Entry): void {
+  for (const span of entry.opened) if (!span.ended) endPendingBody(span);
+}
+
+/** Whether every span still open waits only for an unread body. */
+function onlyUnreadBodiesOpen(entry: Entry): boolean {
+  let pending = 0;
+  for (const span of entry.opened) if (!span.ended && isBodyPending(span)) pending++;
+  return pending > 0 && pending === entry.open;
+}
+
+/** Once a flush waits for a trace whose open spans are all unread bodies, ends them. */
+function settleBodies(entry: Entry): void {
+  if (entry.settling === true && onlyUnreadBodiesOpen(entry)) endUnreadBodies(entry);
+}
+
+/**
+ * Resolves when the trace's last span ends. The first such wait starts settling a macrotask
+ * later — time for a runtime to start reading a response just returned — after which spans
+ * waiting only for unread bodies end rather than hold the trace back.
+ */
+function waitForEnd(entry: Entry): Promise<void> {
+  const ended = new Promise<void>((resume) => {
+    entry.waiting ??= [];
+    entry.waiting.push(resume);
+  });
+  if (entry.settling === undefined) {
+    entry.settling = false;
+    setTimeout(() => {
+      entry.settling = true;
+      settleBodies(entry);
+    }, 0);
+  }
+  return ended;
+}
+
 export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBufferProcessor {
   const { exporter, tail, now, maxTraces = 512, maxSpansPerTrace = 512, maxTraceAgeMs = 300_000 } = options;
   const traces = new Map<string, Entry>();
@@ -69,23 +106,6 @@ export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBu
     for (const resume of entry.waiting ?? []) resume();
   }
 
-  /** Ends the trace's spans that wait only for a body nobody reads (which may finish it). */
-  function endPendingBodies(entry: Entry): void {
-    for (const span of entry.opened) if (!span.ended) endPendingBody(span);
-  }
-
-  /** Whether every span still open waits only for an unread body. */
-  function onlyBodiesOpen(entry: Entry): boolean {
-    let pending = 0;
-    for (const span of entry.opened) if (!span.ended && isBodyPending(span)) pending++;
-    return pending > 0 && pending === entry.open;
-  }
-
-  /** Once a flush waits for a trace whose open spans are all unread bodies, ends them. */
-  function settleBodies(entry: Entry): void {
-    if (entry.settling === true && onlyBodiesOpen(entry)) endPendingBodies(entry);
-  }
-
   function evictExpired(): void {
     const time = now();
     for (const [traceId, entry] of traces) {
@@ -97,7 +117,7 @@ export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBu
 
   /** Exports what ended: unread bodies end first; spans still open are counted as dropped. */
   function expire(traceId: string, entry: Entry): void {
-    endPendingBodies(entry);
+    endUnreadBodies(entry);
     if (traces.get(traceId) !== entry) return;
     drops.drop('span never ended', entry.open);
     finish(traceId, entry);
@@ -149,20 +169,7 @@ export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBu
       // request's waitUntil must outlive them, or the runtime cancels their I/O.
       // Spans that wait only for bodies nobody reads are ended rather than waited for.
       const open = traceId === undefined ? undefined : traces.get(traceId);
-      if (open !== undefined) {
-        const waited = new Promise<void>((resume) => {
-          open.waiting ??= [];
-          open.waiting.push(resume);
-        });
-        if (open.settling === undefined) {
-          open.settling = false;
-          setTimeout(() => {
-            open.settling = true;
-            settleBodies(open);
-          }, 0);
-        }
-        await waited;
-      }
+      if (open !== undefined) await waitForEnd(open);
       await sends.settled(traceId);
       if (traceId === undefined) await callExporter(exporter, 'forceFlush');
     },
