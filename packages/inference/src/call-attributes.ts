@@ -27,12 +27,19 @@ function providerFor(url: URL, adapter: ProtocolAdapter): string {
   return adapter.provider;
 }
 
-/** Whether `parent`'s span is a GenAI span of another instrumentation (an SDK that traces itself). */
+/** The operations of a model call: an SDK's span for one of these is the call itself. */
+const CALL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
+
+/**
+ * Whether `parent`'s span is another instrumentation's span for this very model call (an SDK that
+ * traces itself: its `gen_ai.operation.name` is a call's, not an agent's or a tool's, which sum or
+ * wrap calls and do not stand for one).
+ */
 export function insideGenAiSpan(parent: Context): boolean {
   const attributes = (trace.getSpan(parent) as { attributes?: unknown } | undefined)?.attributes;
   if (!isObject(attributes)) return false;
-  for (const key in attributes) if (key.startsWith('gen_ai.')) return true;
-  return false;
+  const operation = attributes['gen_ai.operation.name'];
+  return typeof operation === 'string' && CALL_OPERATIONS.has(operation);
 }
 
 /** What the options add to every call's description. */

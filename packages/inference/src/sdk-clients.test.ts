@@ -324,6 +324,19 @@ describe('@anthropic-ai/sdk, which traces itself, with instrumentInference as it
     expectComplete(wire);
   });
 
+  it('does not yield to a span that is not a model call (an agent span around the calls)', async () => {
+    server.serve(recorded('anthropic-messages-stream-text').recording);
+    const agent = provider.getTracer('agent').startSpan('invoke_agent planner', {
+      attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner' },
+    });
+    await context.with(trace.setSpan(context.active(), agent), () => collect(client(traced(), false)));
+    agent.end();
+    const call = ours(await spans(2));
+    expect(call?.name).toBe('chat claude-3-opus-20240229');
+    expect(call?.attributes['gen_ai.usage.input_tokens']).toBe(11);
+    expect(call?.parentSpanContext?.spanId).toBe(agent.spanContext().spanId);
+  });
+
   it('yieldToSdkSpans: false records both in full', async () => {
     server.serve(recorded('anthropic-messages-stream-text').recording);
     await collect(client(traced({ yieldToSdkSpans: false }), true));
