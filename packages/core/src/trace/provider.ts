@@ -27,7 +27,14 @@ import { resolveSpanLimits } from './limits.js';
 import { createResource } from './resource.js';
 import { type Clock, createClock } from './time.js';
 import { EdgeTracer } from './tracer.js';
-import type { Resource, Sampler, SpanExporter, SpanLimits, SpanProcessor } from './types.js';
+import type {
+  InstrumentationScope,
+  Resource,
+  Sampler,
+  SpanExporter,
+  SpanLimits,
+  SpanProcessor,
+} from './types.js';
 
 export interface TracerProviderOptions {
   /** `service.name`. @default `OTEL_SERVICE_NAME`, else `unknown_service:<executable>` (`unknown_service:node`; `unknown_service` in a Worker) */
@@ -207,6 +214,41 @@ function resolvePropagator(options: TracerProviderOptions, env: EnvReader): Text
   return createCompositePropagator(propagators);
 }
 
+/** A tracer's instrumentation scope: its name (`unknown` when empty), version and schema URL. */
+function scopeOf(
+  name: string,
+  version: string | undefined,
+  options: TracerOptions | undefined,
+): InstrumentationScope {
+  return {
+    name: typeof name === 'string' && name !== '' ? name : 'unknown',
+    ...(version === undefined ? {} : { version }),
+    ...(options?.schemaUrl === undefined ? {} : { schemaUrl: options.schemaUrl }),
+  };
+}
+
+/**
+ * The context manager, and a word once when AsyncLocalStorage was not asked away (`false` is a
+ * choice) but is missing: a span started after an `await` in a handler would then find no parent
+ * and start a trace of its own.
+ */
+function contextManagerFor(
+  Storage: TracerProviderOptions['asyncLocalStorage'],
+): ReturnType<typeof createContextManager> {
+  const made = createContextManager(Storage);
+  if (!made.async && Storage === undefined) {
+    report(
+      'warn',
+      'AsyncLocalStorage is not available, so the active span does not follow `await`: spans started ' +
+        'after the first await in a handler start new traces. In a Worker add compatibility_flags = ' +
+        '["nodejs_compat"] (or "nodejs_als") to the wrangler configuration; or pass the context explicitly ' +
+        "(tracing()'s c.get('traceContext'), instrumentFetch's context option); or pass asyncLocalStorage: false " +
+        'to say this is intended',
+    );
+  }
+  return made;
+}
+
 /**
  * Creates a tracer provider. Options are checked here, once: an invalid one throws a
  * `ConfigError` saying what to fix; an invalid `OTEL_*` variable only warns and takes the default.
@@ -229,19 +271,7 @@ export function createTracerProvider(options: TracerProviderOptions = {}): EdgeT
   const sampler = resolveSampler(options, env, disabled);
   const limits = resolveSpanLimits(options.spanLimits, env);
   const propagator = resolvePropagator(options, env);
-  const { manager: contextManager, async: asyncContext } = createContextManager(options.asyncLocalStorage);
-  if (!asyncContext && options.asyncLocalStorage === undefined) {
-    // Not asked for (`false` is a choice): without it, a span started after an `await` in a
-    // handler finds no parent and starts a trace of its own. Say so once, with the fix.
-    report(
-      'warn',
-      'AsyncLocalStorage is not available, so the active span does not follow `await`: spans started ' +
-        'after the first await in a handler start new traces. In a Worker add compatibility_flags = ' +
-        '["nodejs_compat"] (or "nodejs_als") to the wrangler configuration; or pass the context explicitly ' +
-        "(tracing()'s c.get('traceContext'), instrumentFetch's context option); or pass asyncLocalStorage: false " +
-        'to say this is intended',
-    );
-  }
+  const { manager: contextManager, async: asyncContext } = contextManagerFor(options.asyncLocalStorage);
   const { exporter, tail, traceBuffer } = options;
   const processors = [
     ...(exporter === undefined ? [] : [createTraceBufferProcessor({ ...traceBuffer, exporter, now, tail })]),
@@ -253,6 +283,7 @@ export function createTracerProvider(options: TracerProviderOptions = {}): EdgeT
   // The provider owns the registry of spans waiting for unread bodies; its spans carry it.
   const bodies = new PendingBodies();
   const tracers = new Map<string, Tracer>();
+  const config = { bodies, resource, limits, processor, now, sampler, ids, recordUnsampled };
 
   const provider: EdgeTracerProvider = {
     resource,
@@ -265,22 +296,7 @@ export function createTracerProvider(options: TracerProviderOptions = {}): EdgeT
       const key = `${name}@${version ?? ''}:${tracerOptions?.schemaUrl ?? ''}`;
       let tracer = tracers.get(key);
       if (tracer === undefined) {
-        const scope = {
-          name: typeof name === 'string' && name !== '' ? name : 'unknown',
-          ...(version === undefined ? {} : { version }),
-          ...(tracerOptions?.schemaUrl === undefined ? {} : { schemaUrl: tracerOptions.schemaUrl }),
-        };
-        tracer = new EdgeTracer({
-          bodies,
-          resource,
-          scope,
-          limits,
-          processor,
-          now,
-          sampler,
-          ids,
-          recordUnsampled,
-        });
+        tracer = new EdgeTracer({ ...config, scope: scopeOf(name, version, tracerOptions) });
         tracers.set(key, tracer);
       }
       return tracer;
