@@ -1,6 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createMemoryExporter } from '../trace/memory-exporter.js';
+import { createTracerProvider } from '../trace/provider.js';
 import { ConfigError } from './errors.js';
 import {
   headerNames,
@@ -8,6 +10,7 @@ import {
   methodAttributes,
   normalizeMethod,
   recordHeaders,
+  recordStatus,
   redactQuery,
   redactUrl,
   urlPort,
@@ -123,5 +126,34 @@ describe('urlPort', () => {
     expect(urlPort(new URL('http://a.example'))).toBe(80);
     expect(urlPort(new URL('http://a.example:8000'))).toBe(8000);
     expect(urlPort(new URL('https://a.example:443'))).toBe(443);
+  });
+});
+
+describe('recordStatus', () => {
+  it('marks 4xx and 5xx on a client, only 5xx on a server, with the status or a better type', async () => {
+    const exporter = createMemoryExporter();
+    const provider = createTracerProvider({ exporter, asyncLocalStorage: false });
+    const tracer = provider.getTracer('t');
+    const cases: [number, 'client' | 'server', string | undefined][] = [
+      [200, 'client', undefined],
+      [404, 'client', undefined],
+      [404, 'server', undefined],
+      [503, 'server', 'UpstreamError'],
+    ];
+    for (const [status, side, type] of cases) {
+      const span = tracer.startSpan(`${side} ${status}`);
+      recordStatus(span, status, side, type);
+      span.end();
+    }
+    await provider.forceFlush();
+    const seen = exporter
+      .getFinishedSpans()
+      .map((s) => [s.attributes['http.response.status_code'], s.attributes['error.type'], s.status.code]);
+    expect(seen).toEqual([
+      [200, undefined, 0],
+      [404, '404', 2],
+      [404, undefined, 0],
+      [503, 'UpstreamError', 2],
+    ]);
   });
 });
