@@ -262,6 +262,25 @@ describe('tracing(): streamed responses', () => {
     expect(server?.attributes['edgetrace.response.cancelled']).toBeUndefined();
   });
 
+  // Cloudflare cancels waitUntil tasks ~30 s after the handler returns: a long generation's
+  // export must be registered when its stream ends, from inside the stream, not at return.
+  it('hands the export to waitUntil when the stream ends or is cancelled, not when the handler returns', async () => {
+    const { send } = sseApp();
+    const read = await send('http://localhost/stream');
+    expect(read.execution.pending).toHaveLength(0);
+    await read.response.text();
+    expect(read.execution.pending).toHaveLength(1);
+    const cancelled = await send('http://localhost/stream');
+    const reader = cancelled.response.body?.getReader();
+    await reader?.read();
+    expect(cancelled.execution.pending).toHaveLength(0);
+    await reader?.cancel(new Error('client disconnected'));
+    expect(cancelled.execution.pending).toHaveLength(1);
+    // A plain answer's export is handed over at return, as before.
+    const plain = await send('http://localhost/plain');
+    expect(plain.execution.pending).toHaveLength(1);
+  });
+
   it('marks a client cancel as a cancellation, not an error, and ends the span once', async () => {
     const { send, exporter } = sseApp();
     const { response, execution } = await send('http://localhost/stream');

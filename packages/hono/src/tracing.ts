@@ -137,12 +137,13 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
       throw error;
     }
 
-    finishSpan(
-      c,
-      { span, name, startTime, ownIndex, endSpan, now },
-      { responseHeaders, traceResponse, isStreaming },
-    );
-    flush(provider, waitUntil, span.spanContext().traceId);
+    // A streamed answer's trace is handed to waitUntil when its stream ends or is cancelled —
+    // from inside the stream, while the request is alive — not at return as a promise that
+    // waits for the stream (Cloudflare cancels waitUntil tasks ~30 s after the handler returns).
+    const traceId = span.spanContext().traceId;
+    const flushNow = (): void => flush(provider, waitUntil, traceId);
+    const started: Started = { span, name, startTime, ownIndex, endSpan, now };
+    if (!finishSpan(c, started, { responseHeaders, traceResponse, isStreaming }, flushNow)) flushNow();
   };
 }
 
@@ -165,9 +166,10 @@ interface Finishing {
 
 /**
  * Names the span after the route that answered, records the answer, and ends the span — at once,
- * or with a streamed body. Telemetry must not break the response: a failure here only ends it.
+ * or with a streamed body, in which case `flushAfter` runs when the stream has ended the span;
+ * returns whether it will. Telemetry must not break the response: a failure here only ends it.
  */
-function finishSpan(c: Context, started: Started, setup: Finishing): void {
+function finishSpan(c: Context, started: Started, setup: Finishing, flushAfter: () => void): boolean {
   const { span, name, startTime, ownIndex, endSpan, now } = started;
   try {
     const response = c.res;
@@ -188,8 +190,21 @@ function finishSpan(c: Context, started: Started, setup: Finishing): void {
     // A fetched response passed through as is: its CLIENT span must see the body go out.
     let sent = materializeBody(response);
     if (setup.traceResponse) sent = withHeader(sent, 'server-timing', serverTimingMetric(span.spanContext()));
+    let deferred = false;
     if (span.isRecording() && setup.isStreaming(sent)) {
-      sent = endSpanWithBody(span, sent, { now, startTime, streaming: true, endUnread: false, end: endSpan });
+      const endThenFlush: SpanEnd = (outcome) => {
+        const recorded = endSpan(outcome);
+        if (recorded !== undefined) flushAfter();
+        return recorded;
+      };
+      sent = endSpanWithBody(span, sent, {
+        now,
+        startTime,
+        streaming: true,
+        endUnread: false,
+        end: endThenFlush,
+      });
+      deferred = true;
     } else {
       endSpan({ kind: 'complete' });
     }
@@ -198,9 +213,11 @@ function finishSpan(c: Context, started: Started, setup: Finishing): void {
       c.res = undefined;
       c.res = sent;
     }
+    return deferred;
   } catch (error) {
     endSpan({ kind: 'complete' });
     report('error', 'edgetrace: tracing() failed after the handler; the span is ended', error);
+    return false;
   }
 }
 
