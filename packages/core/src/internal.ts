@@ -43,6 +43,7 @@ export {
 } from './config/http.js';
 export type { LogLevel, ReportLevel } from './config/report.js';
 export { configureReporting, guarded, LOG_LEVELS, report, resetReporting } from './config/report.js';
+export { isTracedFetch, tagTracedFetch, untracedFetch } from './config/untraced-fetch.js';
 export type { AsyncLocalStorageLike } from './context/context-manager.js';
 export {
   createAsyncLocalStorageContextManager,

@@ -8,6 +8,7 @@ import {
   type DropCounter,
   optionNames,
   report,
+  untracedFetch,
 } from '@edgetrace/core/internal';
 import { type ExporterConfig, type ExporterConfigOptions, resolveExporterConfig } from './exporter-config.js';
 import { OtlpJsonEncoder } from './otlp-json-text.js';
@@ -232,7 +233,8 @@ function combine(results: ExportResult[], count: number, dropped: number): Expor
 export function createOtlpExporter(options: OtlpExporterOptions = {}): OtlpExporter {
   checkOptionNames(options, OPTION_NAMES, 'createOtlpExporter', SYNONYMS);
   const config = resolveExporterConfig(options);
-  const send = options.fetch ?? globalThis.fetch;
+  // Never the traced global fetch: an exporter must not trace its own exports.
+  const send = options.fetch ?? untracedFetch();
   if (typeof send !== 'function') {
     throw new ConfigError('fetch must be a function (the uninstrumented fetch)');
   }
