@@ -380,6 +380,19 @@ describe('@anthropic-ai/sdk, which traces itself, with instrumentInference as it
     expect(span?.attributes['gen_ai.usage.input_tokens']).toBe(11);
   });
 
+  it('break mid-stream is a cancellation; a stream cut off is an error', async () => {
+    server.serve(recorded('anthropic-messages-stream-text').recording, { kind: 'hang' });
+    for await (const _event of await client(traced(), false).messages.create({ ...request, stream: true }))
+      break;
+    await server.closedEarly();
+    server.serve(recorded('anthropic-messages-stream-text').recording, { kind: 'cut' });
+    await expect(collect(client(traced(), false))).rejects.toThrow();
+    const [broken, cut] = await spans(2);
+    expectCancelled(broken);
+    expect(broken?.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
+    expectError(cut);
+  });
+
   it('a whole answer, and a recorded error answer', async () => {
     const { recording, truth } = recorded('anthropic-messages-answer');
     server.serve(recording);
@@ -438,6 +451,24 @@ describe('the Vercel AI SDK (openai-compatible provider) with instrumentInferenc
     expectTruth(span, truth);
     expect(span?.attributes['gen_ai.response.id']).toBeUndefined(); // TGI sends "id": ""
     expectComplete(span);
+  });
+
+  it('an abort while a read is pending is a cancellation', async () => {
+    server.serve(recorded('openai-chat-stream-usage').recording, { kind: 'hang' });
+    const controller = new AbortController();
+    const result = streamText({
+      model: model(traced()),
+      prompt: 'hi',
+      maxRetries: 0,
+      abortSignal: controller.signal,
+      experimental_telemetry: { isEnabled: false },
+    });
+    const reading = (async () => {
+      for await (const _part of result.textStream) setTimeout(() => controller.abort(), 5);
+    })();
+    await reading.catch(() => undefined);
+    const [span] = await spans(1);
+    expectCancelled(span);
   });
 
   it('with its own telemetry on, usage is counted once', async () => {
