@@ -90,97 +90,116 @@ function waitForEnd(entry: Entry): Promise<void> {
 }
 
 export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBufferProcessor {
-  const { exporter, tail, now, maxTraces = 512, maxSpansPerTrace = 512, maxTraceAgeMs = 300_000 } = options;
-  const traces = new Map<string, Entry>();
-  const drops: DropCounter = createDropCounter('spans', now);
-  const sends = createSends(exporter, drops);
-  let stopped = false;
+  return new TraceBuffer(options);
+}
 
-  function finish(traceId: string, entry: Entry): void {
-    traces.delete(traceId);
-    if (tail === undefined) {
-      sends.send(entry.spans.filter(isSampled), traceId);
-    } else if (keepTrace(entry.spans, tail)) {
-      sends.send(entry.spans, traceId);
+class TraceBuffer implements TraceBufferProcessor {
+  readonly #exporter: SpanExporter;
+  readonly #tail: TailPolicy | undefined;
+  readonly #now: Clock;
+  readonly #maxTraces: number;
+  readonly #maxSpansPerTrace: number;
+  readonly #maxTraceAgeMs: number;
+  readonly #traces = new Map<string, Entry>();
+  readonly #drops: DropCounter;
+  readonly #sends: ReturnType<typeof createSends>;
+  #stopped = false;
+
+  constructor(options: TraceBufferOptions) {
+    this.#exporter = options.exporter;
+    this.#tail = options.tail;
+    this.#now = options.now;
+    this.#maxTraces = options.maxTraces ?? 512;
+    this.#maxSpansPerTrace = options.maxSpansPerTrace ?? 512;
+    this.#maxTraceAgeMs = options.maxTraceAgeMs ?? 300_000;
+    this.#drops = createDropCounter('spans', this.#now);
+    this.#sends = createSends(this.#exporter, this.#drops);
+  }
+
+  get dropped(): Readonly<Record<string, number>> {
+    return this.#drops.totals;
+  }
+
+  get openTraces(): number {
+    return this.#traces.size;
+  }
+
+  onStart(span: SpanData, _parentContext: Context): void {
+    if (this.#stopped) return;
+    const traceId = span.spanContext().traceId;
+    let entry = this.#traces.get(traceId);
+    if (entry === undefined) {
+      this.#evictExpired();
+      if (this.#traces.size >= this.#maxTraces) return; // counted when the span ends without an entry
+      entry = { started: this.#now(), spans: [], open: 0, opened: [] };
+      this.#traces.set(traceId, entry);
+    }
+    entry.open++;
+    if (entry.opened.length < this.#maxSpansPerTrace) entry.opened.push(span);
+  }
+
+  onEnd(span: SpanData): void {
+    if (this.#stopped) {
+      this.#drops.drop('processor shut down');
+      return;
+    }
+    const traceId = span.spanContext().traceId;
+    const entry = this.#traces.get(traceId);
+    if (entry === undefined) {
+      this.#drops.drop('trace buffer full or trace expired');
+      return;
+    }
+    if (entry.spans.length < this.#maxSpansPerTrace) entry.spans.push(span);
+    else this.#drops.drop('too many spans in one trace');
+    entry.open--;
+    if (entry.open <= 0) this.#finish(traceId, entry);
+    else settleBodies(entry);
+  }
+
+  async forceFlush(traceId?: string): Promise<void> {
+    this.#evictExpired();
+    // A trace with spans still open (a body still being read) is waited for: on Workers the
+    // request's waitUntil must outlive them, or the runtime cancels their I/O.
+    // Spans that wait only for bodies nobody reads are ended rather than waited for.
+    const open = traceId === undefined ? undefined : this.#traces.get(traceId);
+    if (open !== undefined) await waitForEnd(open);
+    await this.#sends.settled(traceId);
+    if (traceId === undefined) await callExporter(this.#exporter, 'forceFlush');
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.#stopped) return;
+    // Whatever is still open will not end in time to be exported; send what has ended.
+    for (const [traceId, entry] of this.#traces) this.#expire(traceId, entry);
+    this.#stopped = true;
+    await this.forceFlush();
+    await callExporter(this.#exporter, 'shutdown');
+  }
+
+  #finish(traceId: string, entry: Entry): void {
+    this.#traces.delete(traceId);
+    if (this.#tail === undefined) {
+      this.#sends.send(entry.spans.filter(isSampled), traceId);
+    } else if (keepTrace(entry.spans, this.#tail)) {
+      this.#sends.send(entry.spans, traceId);
     }
     for (const resume of entry.waiting ?? []) resume();
   }
 
-  function evictExpired(): void {
-    const time = now();
-    for (const [traceId, entry] of traces) {
+  #evictExpired(): void {
+    const time = this.#now();
+    for (const [traceId, entry] of this.#traces) {
       // Map order is insertion order: the first entry that is young enough ends the sweep.
-      if (time - entry.started < maxTraceAgeMs) return;
-      expire(traceId, entry);
+      if (time - entry.started < this.#maxTraceAgeMs) return;
+      this.#expire(traceId, entry);
     }
   }
 
   /** Exports what ended: unread bodies end first; spans still open are counted as dropped. */
-  function expire(traceId: string, entry: Entry): void {
+  #expire(traceId: string, entry: Entry): void {
     endUnreadBodies(entry);
-    if (traces.get(traceId) !== entry) return;
-    drops.drop('span never ended', entry.open);
-    finish(traceId, entry);
+    if (this.#traces.get(traceId) !== entry) return;
+    this.#drops.drop('span never ended', entry.open);
+    this.#finish(traceId, entry);
   }
-
-  return {
-    get dropped() {
-      return drops.totals;
-    },
-    get openTraces() {
-      return traces.size;
-    },
-
-    onStart(span: SpanData, _parentContext: Context): void {
-      if (stopped) return;
-      const traceId = span.spanContext().traceId;
-      let entry = traces.get(traceId);
-      if (entry === undefined) {
-        evictExpired();
-        if (traces.size >= maxTraces) return; // counted when the span ends without an entry
-        entry = { started: now(), spans: [], open: 0, opened: [] };
-        traces.set(traceId, entry);
-      }
-      entry.open++;
-      if (entry.opened.length < maxSpansPerTrace) entry.opened.push(span);
-    },
-
-    onEnd(span: SpanData): void {
-      if (stopped) {
-        drops.drop('processor shut down');
-        return;
-      }
-      const traceId = span.spanContext().traceId;
-      const entry = traces.get(traceId);
-      if (entry === undefined) {
-        drops.drop('trace buffer full or trace expired');
-        return;
-      }
-      if (entry.spans.length < maxSpansPerTrace) entry.spans.push(span);
-      else drops.drop('too many spans in one trace');
-      entry.open--;
-      if (entry.open <= 0) finish(traceId, entry);
-      else settleBodies(entry);
-    },
-
-    async forceFlush(traceId?: string): Promise<void> {
-      evictExpired();
-      // A trace with spans still open (a body still being read) is waited for: on Workers the
-      // request's waitUntil must outlive them, or the runtime cancels their I/O.
-      // Spans that wait only for bodies nobody reads are ended rather than waited for.
-      const open = traceId === undefined ? undefined : traces.get(traceId);
-      if (open !== undefined) await waitForEnd(open);
-      await sends.settled(traceId);
-      if (traceId === undefined) await callExporter(exporter, 'forceFlush');
-    },
-
-    async shutdown(): Promise<void> {
-      if (stopped) return;
-      // Whatever is still open will not end in time to be exported; send what has ended.
-      for (const [traceId, entry] of traces) expire(traceId, entry);
-      stopped = true;
-      await this.forceFlush();
-      await callExporter(exporter, 'shutdown');
-    },
-  };
 }

@@ -45,23 +45,31 @@ function readTimings(timings: unknown, generation: Generation): void {
   };
 }
 
+/** A choice's text: a chat delta's or message's content, or a completion's `text`. */
+function choiceText(choice: JsonObject, chat: boolean): string | undefined {
+  if (!chat) return str(choice.text);
+  if (isObject(choice.delta)) return str(choice.delta.content);
+  return isObject(choice.message) ? textOf(choice.message.content) : undefined;
+}
+
+/** Every choice's finish reason, in its own place, and its text when captured. */
+function readChoices(body: JsonObject, generation: Generation, chat: boolean, capture: boolean): void {
+  if (!Array.isArray(body.choices)) return;
+  for (const choice of body.choices) {
+    if (!isObject(choice)) continue;
+    setFinishReason(generation, choice.finish_reason, choice.index);
+    if (capture) addOutput(generation, choiceText(choice, chat));
+  }
+}
+
+/** The request's messages, or a completion's prompt (lines joined) as one user message. */
+function requestInput(body: JsonObject, chat: boolean): Message[] {
+  if (chat) return chatMessages(body.messages);
+  const prompt = Array.isArray(body.prompt) ? body.prompt.join('\n') : (str(body.prompt) ?? '');
+  return [textMessage('user', prompt)];
+}
+
 function createAdapter(chat: boolean): ProtocolAdapter {
-  const textIn = (choice: JsonObject): string | undefined =>
-    chat
-      ? isObject(choice.delta)
-        ? str(choice.delta.content)
-        : isObject(choice.message)
-          ? textOf(choice.message.content)
-          : undefined
-      : str(choice.text);
-  const choicesOf = (body: JsonObject, generation: Generation, capture: boolean): void => {
-    if (!Array.isArray(body.choices)) return;
-    for (const choice of body.choices) {
-      if (!isObject(choice)) continue;
-      setFinishReason(generation, choice.finish_reason, choice.index);
-      if (capture) addOutput(generation, textIn(choice));
-    }
-  };
   const suffix = chat ? '/chat/completions' : '/completions';
   return {
     name: chat ? 'openai.chat' : 'openai.completions',
@@ -71,17 +79,7 @@ function createAdapter(chat: boolean): ProtocolAdapter {
     matchPath: (path) => path.endsWith(suffix),
     matchBody: chat ? (body) => Array.isArray(body.messages) : (body) => body.prompt !== undefined,
     request(body, _url, capture) {
-      let input: Message[] | undefined;
-      if (capture) {
-        input = chat
-          ? chatMessages(body.messages)
-          : [
-              textMessage(
-                'user',
-                Array.isArray(body.prompt) ? body.prompt.join('\n') : (str(body.prompt) ?? ''),
-              ),
-            ];
-      }
+      const input = capture ? requestInput(body, chat) : undefined;
       return {
         model: str(body.model),
         stream: body.stream === true,
@@ -101,7 +99,7 @@ function createAdapter(chat: boolean): ProtocolAdapter {
         return;
       }
       readHead(data, generation);
-      choicesOf(data, generation, capture);
+      readChoices(data, generation, chat, capture);
       readOpenAiUsage(data.usage, generation);
       readTimings(data.timings, generation);
       // `[DONE]` is the marker, but not every server sends it (TGI 1.4): once every choice has
@@ -118,7 +116,7 @@ function createAdapter(chat: boolean): ProtocolAdapter {
       const error = readError(body.error);
       if (error !== undefined) generation.error = error;
       readHead(body, generation);
-      choicesOf(body, generation, capture);
+      readChoices(body, generation, chat, capture);
       readOpenAiUsage(body.usage, generation);
       readTimings(body.timings, generation);
       generation.complete = true;
