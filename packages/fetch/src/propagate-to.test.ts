@@ -1,8 +1,14 @@
 import { ConfigError } from '@edgetrace/core';
-import { describe, expect, it } from 'vitest';
+import { resetReporting } from '@edgetrace/core/internal';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPropagationFilter, isPrivateUrl } from './propagate-to.js';
 
 const u = (href: string) => new URL(href);
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  resetReporting();
+});
 
 describe('isPrivateUrl', () => {
   it('admits loopback, private and link-local addresses', () => {
@@ -84,12 +90,20 @@ describe('createPropagationFilter', () => {
     expect(admits(u('https://evil.com/?x=.example.com'))).toBe(false);
   });
 
-  it('lets a function alone decide, and treats one that throws as "no"', () => {
+  it('lets a function alone decide, and treats one that throws as "no", said once on the console', () => {
     expect(createPropagationFilter(() => false)(u('http://127.0.0.1/'))).toBe(false);
+    const bug = new Error('bug');
     const admits = createPropagationFilter(() => {
-      throw new Error('bug');
+      throw bug;
     });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(admits(u('http://127.0.0.1/'))).toBe(false);
+    expect(admits(u('http://127.0.0.1/'))).toBe(false);
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(errors.mock.calls[0]).toEqual([
+      'edgetrace: the propagateTo function threw; trace headers are not sent on that call',
+      bug,
+    ]);
     expect(createPropagationFilter((url) => url.port === '8000')(u('http://x.example:8000/'))).toBe(true);
   });
 

@@ -6,6 +6,7 @@ import { ConfigError } from '@edgetrace/core';
 import {
   checkOptionNames,
   checkTracerProviderOptions,
+  guarded,
   headerNames,
   isStreamingResponse,
   type OptionTable,
@@ -118,13 +119,7 @@ export interface Setup {
 function compileSkip(skip: TracingOptions['skip']): (c: Context) => boolean {
   if (skip === undefined) return () => false;
   if (typeof skip === 'function') {
-    return (c) => {
-      try {
-        return skip(c) === true;
-      } catch {
-        return false;
-      }
-    };
+    return (c) => guarded('the skip function threw; the request is traced', () => skip(c) === true, false);
   }
   if (!Array.isArray(skip) || !skip.every((s) => typeof s === 'string' || s instanceof RegExp)) {
     throw new ConfigError("skip must be a list of paths and RegExps (e.g. ['/healthz']) or a function");

@@ -1,4 +1,5 @@
 import { ConfigError, createMemoryExporter, createTracerProvider, type SpanData } from '@edgetrace/core';
+import { resetReporting } from '@edgetrace/core/internal';
 import { instrumentFetch } from '@edgetrace/fetch';
 import {
   context,
@@ -57,6 +58,7 @@ afterEach(() => {
   context.disable();
   diag.disable();
   vi.restoreAllMocks();
+  resetReporting();
 });
 
 describe('tracing(): the server span', () => {
@@ -387,6 +389,22 @@ describe('tracing(): options', () => {
     expect((await run('http://localhost/healthz')).spans).toHaveLength(0);
     expect((await run('http://localhost/internal/x')).spans).toHaveLength(0);
     expect((await run('http://localhost/work')).spans).toHaveLength(1);
+  });
+
+  it('traces a request whose skip function throws, and says so once on the console', async () => {
+    const bug = new Error('bug');
+    const { app, run } = traced({
+      skip: () => {
+        throw bug;
+      },
+    });
+    app.get('/', (c) => c.text('ok'));
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const first = await run('http://localhost/');
+    const second = await run('http://localhost/');
+    expect([first.body, second.body]).toEqual(['ok', 'ok']);
+    expect([first.spans.length, second.spans.length]).toEqual([1, 1]);
+    expect(errors.mock.calls).toEqual([['edgetrace: the skip function threw; the request is traced', bug]]);
   });
 
   it('records only allow-listed headers, and client.address only when asked', async () => {

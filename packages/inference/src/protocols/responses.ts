@@ -10,9 +10,9 @@ import {
   isObject,
   type JsonObject,
   type Message,
-  num,
   type ProtocolAdapter,
   readError,
+  readOpenAiUsage,
   requestParameters,
   setFinishReason,
   str,
@@ -26,21 +26,8 @@ const PARAMETERS = { 'gen_ai.request.max_tokens': ['max_output_tokens'] };
 /** Where a response ended: the three final events. */
 const FINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
-function readUsage(usage: unknown, generation: Generation): void {
-  if (!isObject(usage)) return;
-  const input = num(usage.input_tokens);
-  const output = num(usage.output_tokens);
-  if (input !== undefined) generation.inputTokens = input;
-  if (output !== undefined) generation.outputTokens = output;
-  const cached = isObject(usage.input_tokens_details)
-    ? num(usage.input_tokens_details.cached_tokens)
-    : undefined;
-  if (cached !== undefined) generation.cacheReadTokens = cached;
-  const reasoning = isObject(usage.output_tokens_details)
-    ? num(usage.output_tokens_details.reasoning_tokens)
-    : undefined;
-  if (reasoning !== undefined) generation.reasoningTokens = reasoning;
-}
+/** The Responses API names its usage fields by input and output. */
+const USAGE_NAMES = { input: 'input', output: 'output' };
 
 const callsTool = (output: unknown): boolean =>
   Array.isArray(output) &&
@@ -64,7 +51,7 @@ function readResponse(
 ): void {
   generation.responseId ??= text(response.id);
   generation.responseModel ??= text(response.model);
-  readUsage(response.usage, generation);
+  readOpenAiUsage(response.usage, generation, USAGE_NAMES);
   const error = readError(response.error);
   if (error !== undefined) generation.error = error;
   const status = str(response.status);

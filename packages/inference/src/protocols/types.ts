@@ -176,20 +176,25 @@ export function chatMessages(messages: unknown): Message[] {
   return messages.filter(isObject).map((m) => textMessage(str(m.role) ?? 'user', textOf(m.content)));
 }
 
-/** OpenAI-style `usage` (`prompt_tokens`, `completion_tokens` and their details), also Workers AI's. */
-export function readOpenAiUsage(usage: unknown, generation: Generation): void {
+/**
+ * OpenAI-style `usage` and its details: `prompt_tokens`/`completion_tokens` in chat and
+ * completions (also Workers AI's), `input_tokens`/`output_tokens` in the Responses API.
+ */
+export function readOpenAiUsage(
+  usage: unknown,
+  generation: Generation,
+  names: { readonly input: string; readonly output: string } = { input: 'prompt', output: 'completion' },
+): void {
   if (!isObject(usage)) return;
-  const input = num(usage.prompt_tokens);
-  const output = num(usage.completion_tokens);
+  const input = num(usage[`${names.input}_tokens`]);
+  const output = num(usage[`${names.output}_tokens`]);
   if (input !== undefined) generation.inputTokens = input;
   if (output !== undefined) generation.outputTokens = output;
-  const cached = isObject(usage.prompt_tokens_details)
-    ? num(usage.prompt_tokens_details.cached_tokens)
-    : undefined;
+  const inputDetails = usage[`${names.input}_tokens_details`];
+  const outputDetails = usage[`${names.output}_tokens_details`];
+  const cached = isObject(inputDetails) ? num(inputDetails.cached_tokens) : undefined;
   if (cached !== undefined) generation.cacheReadTokens = cached;
-  const reasoning = isObject(usage.completion_tokens_details)
-    ? num(usage.completion_tokens_details.reasoning_tokens)
-    : undefined;
+  const reasoning = isObject(outputDetails) ? num(outputDetails.reasoning_tokens) : undefined;
   if (reasoning !== undefined) generation.reasoningTokens = reasoning;
 }
 
