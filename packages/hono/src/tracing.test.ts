@@ -435,6 +435,26 @@ describe('tracing(): options', () => {
     expect(JSON.stringify(server?.attributes)).not.toContain('sk-secret');
   });
 
+  it('takes client.address from cf-connecting-ip, else the first x-forwarded-for hop, else x-real-ip', async () => {
+    const { app, run } = traced({ clientAddress: true });
+    app.get('/', (c) => c.text('ok'));
+    const cases: [Record<string, string>, string | undefined][] = [
+      [
+        { 'cf-connecting-ip': '203.0.113.9', 'x-forwarded-for': '198.51.100.1', 'x-real-ip': '192.0.2.7' },
+        '203.0.113.9',
+      ],
+      [{ 'x-forwarded-for': ' 198.51.100.1 , 10.0.0.1', 'x-real-ip': '192.0.2.7' }, '198.51.100.1'],
+      [{ 'cf-connecting-ip': '', 'x-forwarded-for': '', 'x-real-ip': '192.0.2.7' }, '192.0.2.7'],
+      [{ 'x-forwarded-for': ',' }, undefined],
+      [{}, undefined],
+    ];
+    for (const [headers, expected] of cases) {
+      const { server } = await run('http://localhost/', { headers });
+      expect(server?.attributes['client.address'], JSON.stringify(headers)).toBe(expected);
+      expect(Object.hasOwn(server?.attributes ?? {}, 'client.address')).toBe(expected !== undefined);
+    }
+  });
+
   it('reads Cloudflare’s request.cf and cf-ray, and marks only the first request a cold start', async () => {
     const { app, exporter } = traced();
     app.get('/', (c) => c.text('ok'));
@@ -547,5 +567,9 @@ describe('tracing(): options', () => {
       /configure serviceName on createTracerProvider/,
     );
     expect(() => tracing({ exporter: {} as never })).toThrow(/exporter must be/);
+    expect(() => tracing({ provider: trace.getTracerProvider() as never })).toThrow(
+      /provider must come from createTracerProvider/,
+    );
+    expect(() => tracing({ isStreaming: true as never })).toThrow(/isStreaming must be a function/);
   });
 });
