@@ -10,6 +10,13 @@ export interface ReadBody {
 }
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/** Whether a string's UTF-8 form fits in `limit` bytes; it is encoded only when its length cannot tell. */
+function fitsUtf8(text: string, limit: number): boolean {
+  if (text.length > limit) return false; // every UTF-16 unit is at least one UTF-8 byte
+  return text.length * 3 <= limit || encoder.encode(text).byteLength <= limit;
+}
 
 async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): Promise<string | undefined> {
   const reader = stream.getReader();
@@ -47,7 +54,7 @@ export async function readRequestBody(
       if (request === undefined || request.body === null) return { text: undefined, init };
       return { text: await readLimited(request.clone().body as ReadableStream<Uint8Array>, limit), init };
     }
-    if (typeof body === 'string') return { text: body.length <= limit ? body : undefined, init };
+    if (typeof body === 'string') return { text: fitsUtf8(body, limit) ? body : undefined, init };
     if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
       const bytes =
         body instanceof ArrayBuffer
