@@ -3,6 +3,8 @@
 // @microlabs/otel-cf-workers and @vercel/otel, in Node 24 and in workerd (Miniflare); with each Worker's bundle
 // size, cold start (Node) and heap growth over 50,000 requests (Node).
 // Run: pnpm --filter @edgetrace/bench request-cost
+// With `--floor`: workerd only, where a client span's cost comes from (no client span, a
+// hand-made one that ends at the headers, edgetrace's, which ends with the body).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -32,6 +34,13 @@ const VARIANTS: Variant[] = [
   { name: '@microlabs/otel-cf-workers', file: 'microlabs', node: false },
   // In its own package (bench/vercel): it needs the OpenTelemetry SDK 2.x.
   { name: '@vercel/otel + @hono/otel', file: '../../vercel/variant', node: true },
+];
+
+const FLOOR_VARIANTS: Variant[] = [
+  { name: 'bare Hono', file: 'bare', node: false },
+  { name: 'tracing(), no client span', file: 'floor-no-client-span', node: false },
+  { name: 'tracing() + hand-made CLIENT span', file: 'floor-hand-made-span', node: false },
+  { name: 'edgetrace (tracing() + instrumentFetch())', file: 'edgetrace', node: false },
 ];
 
 const here = import.meta.dirname;
@@ -214,6 +223,20 @@ interface Row {
   size: { min: number; gzip: number };
   node?: { plain: Figure; fetch: Figure; heapGrowth: number; alloc: number; cold: Figure };
   workerd: { plain: Figure; fetch: Figure };
+}
+
+if (process.argv.includes('--floor')) {
+  console.log('| workerd | /plain (µs) | /fetch (µs) | /fetch − /plain (µs) |');
+  console.log('| --- | --- | --- | --- |');
+  for (const variant of FLOOR_VARIANTS) {
+    process.stderr.write(`measuring ${variant.name}...\n`);
+    const { plain, fetch } = await runWorkerd(variant);
+    const difference = plain.map((p, i) => (fetch[i] ?? Number.NaN) - p);
+    console.log(
+      `| ${variant.name} | ${us(figure(plain))} | ${us(figure(fetch))} | ${us(figure(difference))} |`,
+    );
+  }
+  process.exit(0);
 }
 
 const rows: Row[] = [];
