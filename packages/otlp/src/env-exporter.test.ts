@@ -50,6 +50,32 @@ describe('exporterFromEnv (OTEL_TRACES_EXPORTER)', () => {
     }
   });
 
+  it('with several, every exporter gets every batch, the first failure is the result, and shutdown reaches each', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(400, { 'content-type': 'application/json' }).end('{}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const both = exporterFromEnv({
+        OTEL_TRACES_EXPORTER: 'console,otlp',
+        OTEL_EXPORTER_OTLP_ENDPOINT: base,
+      });
+      const failed = await both?.export(await spans());
+      if (failed === undefined || failed.ok)
+        throw new Error(`expected a failure, got ${JSON.stringify(failed)}`);
+      expect(failed.error).toMatch(/400/);
+      expect(log).toHaveBeenCalledTimes(1); // the console exporter wrote its batch all the same
+      await both?.forceFlush?.();
+      await both?.shutdown?.();
+      expect(await both?.export(await spans())).toEqual({ ok: false, error: 'exporter is shut down' });
+    } finally {
+      server.close();
+    }
+  });
+
   it('says which value it cannot honour, and what to use', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     expect(exporterFromEnv({ OTEL_TRACES_EXPORTER: 'zipkin' })).toBeUndefined();
