@@ -17,7 +17,9 @@ function occupy(port: number): Promise<number> {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
       servers.push(server);
-      resolve((server.address() as { port: number }).port);
+      const address = server.address();
+      if (address === null || typeof address === 'string') reject(new Error('not listening on TCP'));
+      else resolve(address.port);
     });
   });
 }

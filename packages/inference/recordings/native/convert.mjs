@@ -4,94 +4,35 @@
 //   node convert.mjs --check    (only compares, exits 1 on any difference)
 // Every transformation is mechanical (unwrapping a container format, or
 // re-emitting parsed objects in the server's framing). No value is changed.
-// Finding this folder is shared with the other folders (../convert-lib.mjs); the
-// extraction helpers below are used only here.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { scriptFolder, textReader } from '../convert-lib.mjs';
+// Finding this folder and the write/check loop are shared with the other folders
+// (../convert-lib.mjs); the extraction helpers below are used only here.
+import {
+  checkOnlyFromArgs,
+  createOutputs,
+  parseYaml,
+  responseBody,
+  scriptFolder,
+  textReader,
+  writeOrCheckOutputs,
+} from '../convert-lib.mjs';
 
+const checkOnly = checkOnlyFromArgs(process.argv.slice(2));
 const here = scriptFolder(import.meta.url);
 const read = textReader(here);
-const check = process.argv.includes('--check');
-let failed = false;
-
-// The file's current text, or null when it cannot be read (not derived yet).
-function readIfPresent(path) {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-// Writes a derived file, or with --check compares it and marks the run failed on a difference.
-function out(name, text) {
-  const path = join(here, name);
-  if (!check) {
-    writeFileSync(path, text);
-    console.log(`wrote: ${name}`);
-    return;
-  }
-  if (readIfPresent(path) !== text) {
-    failed = true;
-    console.error(`differs: ${name}`);
-    return;
-  }
-  console.log(`ok: ${name}`);
-}
+// Each derived file is collected (name -> text), then written or checked in one pass.
+const { outputs, emit: out } = createOutputs();
 
 // ---------------------------------------------------------------- helpers
 
-// A YAML single-quoted flow scalar starting at the quote at `start`:
-// '' is an escaped quote, line breaks fold (one break -> space, each empty
-// line -> "\n"), leading/trailing white space of continuation lines is dropped.
-function yamlSingleQuoted(text, start) {
-  if (text[start] !== "'") throw new Error('not at a quote');
-  let raw = '';
-  let i = start + 1;
-  for (;;) {
-    if (i >= text.length) throw new Error('unterminated scalar');
-    const c = text[i];
-    if (c === "'") {
-      if (text[i + 1] === "'") {
-        raw += "'";
-        i += 2;
-        continue;
-      }
-      break;
-    }
-    raw += c;
-    i++;
-  }
-  const lines = raw.split('\n');
-  if (lines.length === 1) return raw;
-  const ws = /^[ \t]+|[ \t]+$/g;
-  let result = lines[0].replace(/[ \t]+$/, '');
-  let empty = 0;
-  for (let k = 1; k < lines.length; k++) {
-    const last = k === lines.length - 1;
-    const l = last ? lines[k].replace(/^[ \t]+/, '') : lines[k].replace(ws, '');
-    if (l === '' && !last) {
-      empty++;
-      continue;
-    }
-    result += (empty > 0 ? '\n'.repeat(empty) : ' ') + l;
-    empty = 0;
-  }
-  return result;
-}
-
 // In a VCR (vcrpy) cassette: the request body and response body string of the
-// interaction whose request `uri:` line is `uri`.
+// interaction that requests `method uri`.
 function cassette(text, method, uri) {
-  const at = text.indexOf(`    method: ${method}\n    uri: ${uri}\n`);
-  if (at < 0) throw new Error(`no ${method} ${uri}`);
-  const reqStart = text.lastIndexOf('- request:\n', at);
-  const bodyKey = text.indexOf('    body: ', reqStart);
-  const reqBody = text[bodyKey + 10] === "'" ? yamlSingleQuoted(text, bodyKey + 10) : null;
-  const strKey = text.indexOf('      string: ', at);
-  const resBody = yamlSingleQuoted(text, strKey + 14);
-  return { reqBody, resBody };
+  const inter = parseYaml(text).interactions.find(
+    (i) => i.request.method === method && i.request.uri === uri,
+  );
+  if (inter === undefined) throw new Error(`no ${method} ${uri}`);
+  const reqBody = inter.request.body;
+  return { reqBody: typeof reqBody === 'string' ? reqBody : null, resBody: responseBody(inter) };
 }
 
 // One entry cut out of huggingface.js packages/inference/test/tapes.json
@@ -237,4 +178,4 @@ const OLLAMA_CASES = [
   out('tei-embed-answer.request.json', '{"inputs":"test","dimensions":128}');
 }
 
-if (failed) process.exit(1);
+writeOrCheckOutputs(here, outputs, { checkOnly });
