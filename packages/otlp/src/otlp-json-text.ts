@@ -145,9 +145,11 @@ export class OtlpJsonEncoder {
           if (!firstScope) this.ascii(',');
           firstScope = false;
           this.scope(group.scope);
-          for (let i = 0; i < group.spans.length; i++) {
-            if (i > 0) this.ascii(',');
-            this.span(group.spans[i] as SpanData);
+          let firstSpan = true;
+          for (const span of group.spans) {
+            if (!firstSpan) this.ascii(',');
+            firstSpan = false;
+            this.span(span);
           }
           this.ascii(']');
           this.schemaUrl(group.scope.schemaUrl);
@@ -406,29 +408,38 @@ export class OtlpJsonEncoder {
     this.attributes(data.attributes, ',"attributes":[');
     this.count('droppedAttributesCount', data.droppedAttributesCount);
     const { events, links, status } = data;
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i] as (typeof events)[number];
-      this.ascii(i === 0 ? ',"events":[{"timeUnixNano":' : ',{"timeUnixNano":');
-      this.nanos(event.time);
-      this.ascii(',"name":');
-      this.string(event.name);
-      this.attributes(event.attributes, ',"attributes":[');
-      this.count('droppedAttributesCount', event.droppedAttributesCount);
-      this.ascii(i === events.length - 1 ? '}]' : '}');
+    if (events.length > 0) {
+      this.ascii(',"events":[');
+      let firstEvent = true;
+      for (const event of events) {
+        this.ascii(firstEvent ? '{"timeUnixNano":' : ',{"timeUnixNano":');
+        firstEvent = false;
+        this.nanos(event.time);
+        this.ascii(',"name":');
+        this.string(event.name);
+        this.attributes(event.attributes, ',"attributes":[');
+        this.count('droppedAttributesCount', event.droppedAttributesCount);
+        this.ascii('}');
+      }
+      this.ascii(']');
     }
     this.count('droppedEventsCount', data.droppedEventsCount);
-    for (let i = 0; i < links.length; i++) {
-      const link = links[i] as (typeof links)[number];
-      this.ascii(i === 0 ? ',"links":[{"traceId":"' : ',{"traceId":"');
-      this.ascii(link.context.traceId);
-      this.ascii('","spanId":"');
-      this.ascii(link.context.spanId);
-      this.ascii('"');
-      this.traceState(link.context);
-      this.attributes(link.attributes, ',"attributes":[');
-      this.count('droppedAttributesCount', link.droppedAttributesCount);
-      this.ascii(`,"flags":${flagsOf(link.context, link.context.isRemote)}`);
-      this.ascii(i === links.length - 1 ? '}]' : '}');
+    if (links.length > 0) {
+      this.ascii(',"links":[');
+      let firstLink = true;
+      for (const link of links) {
+        this.ascii(firstLink ? '{"traceId":"' : ',{"traceId":"');
+        firstLink = false;
+        this.ascii(link.context.traceId);
+        this.ascii('","spanId":"');
+        this.ascii(link.context.spanId);
+        this.ascii('"');
+        this.traceState(link.context);
+        this.attributes(link.attributes, ',"attributes":[');
+        this.count('droppedAttributesCount', link.droppedAttributesCount);
+        this.ascii(`,"flags":${flagsOf(link.context, link.context.isRemote)}}`);
+      }
+      this.ascii(']');
     }
     this.count('droppedLinksCount', data.droppedLinksCount);
     if (status.code !== 0) {
