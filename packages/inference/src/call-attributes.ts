@@ -59,7 +59,8 @@ export function describeCall(
   genAi: boolean,
   describing: Describing,
 ): { name: string; attributes: Attributes; summary: RequestSummary } {
-  const { capture } = describing;
+  // Content is captured only onto GenAI attributes: a span that yields has none to hold it.
+  const capture = genAi ? describing.capture : undefined;
   const summary = adapter.request(body, target.url, capture !== undefined);
   const model = summary.model ?? describing.model;
   const http = clientAttributes(target.url, target.method);

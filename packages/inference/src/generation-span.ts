@@ -75,15 +75,19 @@ class GenerationTracker implements GenerationSpan {
   readonly #timing = new ChunkTiming();
   readonly #idle: IdleWatch;
   readonly #end: SpanEnd;
-  #streamed = false;
   #ended = false;
   #malformed = 0;
   #oversized = 0;
-  #outputChars = 0;
 
   constructor(options: GenerationSpanOptions) {
     this.#options = options;
-    this.#generation = { finishReasons: [], choices: options.choices ?? 1, output: [], complete: false };
+    this.#generation = {
+      finishReasons: [],
+      choices: options.choices ?? 1,
+      output: [],
+      outputChars: 0,
+      complete: false,
+    };
     this.#idle = new IdleWatch(options.idleTimeoutMs, (timeout) =>
       this.end({ kind: 'failed', type: 'idle_timeout', message: `no data from upstream for ${timeout} ms` }),
     );
@@ -104,7 +108,6 @@ class GenerationTracker implements GenerationSpan {
 
   event(event: ServerSentEvent): void {
     if (this.#ended) return;
-    this.#streamed = true;
     this.#idle.activity();
     const { data } = event;
     const { adapter, onEvent, span } = this.#options;
@@ -163,16 +166,13 @@ class GenerationTracker implements GenerationSpan {
 
   #capturing(): boolean {
     const { capture } = this.#options;
-    return capture !== undefined && this.#outputChars < capture.maxLength;
+    return capture !== undefined && this.#generation.outputChars < capture.maxLength;
   }
 
-  /** Runs the adapter on what came, and counts the output text it captured. */
+  /** Runs the adapter on what came; a throw (an adapter meeting a shape it did not expect) is reported. */
   #read(what: string, read: (capture: boolean) => void): void {
-    const output = this.#generation.output;
-    const before = output.length;
     const capture = this.#capturing();
     guarded(what, () => read(capture), undefined, 'debug');
-    for (const part of output.slice(before)) this.#outputChars += part.length;
   }
 
   /** Times one content chunk; the first sets the time to first chunk. */
@@ -192,7 +192,7 @@ class GenerationTracker implements GenerationSpan {
     const generation = this.#generation;
     const error = generation.error;
     if (error !== undefined) return { kind: 'failed', type: error.type, message: error.message };
-    if (this.#streamed && this.#timing.count > 0 && !generation.complete && this.#options.adapter.endMarked) {
+    if (this.#timing.count > 0 && !generation.complete && this.#options.adapter.endMarked) {
       this.#options.span.setAttribute(INCOMPLETE, true);
       return {
         kind: 'failed',

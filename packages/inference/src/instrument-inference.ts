@@ -143,7 +143,7 @@ export function instrumentInference(
       adapter,
       now,
       startTime,
-      capture,
+      capture: genAi ? capture : undefined, // captured content lives on GenAI attributes only
       onEvent,
       onResponse,
       idleTimeoutMs,

@@ -5,11 +5,13 @@
 // https://platform.openai.com/docs/api-reference/embeddings
 import {
   type Generation,
+  inputText,
   isObject,
   num,
   type ProtocolAdapter,
   readError,
   readErrorBody,
+  readOpenAiUsage,
   str,
   text,
   textMessage,
@@ -24,13 +26,6 @@ export function dimensionsOf(vector: unknown): number | undefined {
   return Number.isInteger(bytes / 4) ? bytes / 4 : undefined;
 }
 
-const inputText = (input: unknown): string =>
-  typeof input === 'string'
-    ? input
-    : Array.isArray(input)
-      ? input.filter((item) => typeof item === 'string').join('\n')
-      : '';
-
 function readEmbeddings(body: unknown, generation: Generation): void {
   if (!isObject(body)) return;
   const error = readError(body.error);
@@ -39,10 +34,7 @@ function readEmbeddings(body: unknown, generation: Generation): void {
     return;
   }
   generation.responseModel ??= text(body.model);
-  if (isObject(body.usage)) {
-    const input = num(body.usage.prompt_tokens);
-    if (input !== undefined) generation.inputTokens = input;
-  }
+  readOpenAiUsage(body.usage, generation); // embeddings count only prompt tokens
   const first = Array.isArray(body.data) ? body.data[0] : undefined;
   if (isObject(first)) generation.dimensions = dimensionsOf(first.embedding);
 }

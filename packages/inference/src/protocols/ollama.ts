@@ -3,17 +3,20 @@
 // `done_reason`, the token counts (`prompt_eval_count`, `eval_count`) and where the server's
 // time went (`load_duration`, `prompt_eval_duration`, `eval_duration`, `total_duration`, in ns).
 // https://github.com/ollama/ollama/blob/main/docs/api.md
+
+import { dimensionsOf } from './embeddings.js';
 import {
   addOutput,
   chatMessages,
   type Generation,
+  inputText,
   isObject,
   type JsonObject,
   num,
   type Operation,
   type ProtocolAdapter,
   type ProtocolName,
-  readError,
+  readErrorBody,
   requestParameters,
   setFinishReason,
   str,
@@ -45,11 +48,7 @@ function readFinal(body: JsonObject, generation: Generation): void {
 
 /** Reads one object: a stream's line or a whole answer. */
 function read(body: unknown, generation: Generation, capture: boolean): void {
-  if (!isObject(body)) return;
-  if (body.error !== undefined) {
-    generation.error = readError(body.error) ?? { type: 'server_error' };
-    return;
-  }
+  if (!isObject(body) || readErrorBody(body, generation)) return;
   generation.responseModel ??= text(body.model);
   if (capture) addOutput(generation, isObject(body.message) ? body.message.content : body.response);
   if (body.done !== true) return;
@@ -59,11 +58,7 @@ function read(body: unknown, generation: Generation, capture: boolean): void {
 }
 
 /** `/api/generate`'s `prompt`, or `/api/embed`'s `input` (one text or a list). */
-const promptOf = (body: JsonObject): string =>
-  str(body.prompt) ??
-  (Array.isArray(body.input)
-    ? body.input.filter((item) => typeof item === 'string').join('\n')
-    : (str(body.input) ?? ''));
+const promptOf = (body: JsonObject): string => str(body.prompt) ?? inputText(body.input);
 
 function createAdapter(name: ProtocolName, operation: Operation, path: string): ProtocolAdapter {
   return {
@@ -98,14 +93,10 @@ function createAdapter(name: ProtocolName, operation: Operation, path: string): 
 }
 
 function readEmbed(body: unknown, generation: Generation): void {
-  if (!isObject(body)) return;
-  if (body.error !== undefined) {
-    generation.error = readError(body.error) ?? { type: 'server_error' };
-    return;
-  }
+  if (!isObject(body) || readErrorBody(body, generation)) return;
   generation.responseModel ??= text(body.model);
   const first = Array.isArray(body.embeddings) ? body.embeddings[0] : undefined;
-  if (Array.isArray(first)) generation.dimensions = first.length;
+  generation.dimensions = dimensionsOf(first);
   readFinal(body, generation);
 }
 

@@ -8,6 +8,7 @@ import {
   allChoicesFinished,
   chatMessages,
   type Generation,
+  inputText,
   isObject,
   type JsonObject,
   type Message,
@@ -65,8 +66,7 @@ function readChoices(body: JsonObject, generation: Generation, chat: boolean, ca
 /** The request's messages, or a completion's prompt (lines joined) as one user message. */
 function requestInput(body: JsonObject, chat: boolean): Message[] {
   if (chat) return chatMessages(body.messages);
-  const prompt = Array.isArray(body.prompt) ? body.prompt.join('\n') : (str(body.prompt) ?? '');
-  return [textMessage('user', prompt)];
+  return [textMessage('user', inputText(body.prompt))];
 }
 
 function createAdapter(chat: boolean): ProtocolAdapter {

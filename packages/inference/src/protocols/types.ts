@@ -57,6 +57,8 @@ export interface Generation {
   server?: ServerTimings;
   /** Output text parts seen, for content capture (appended only when capture is on). */
   output: string[];
+  /** The characters in `output`, kept by `addOutput`, so capture stops at its limit without a recount. */
+  outputChars: number;
   /** An error the server reported inside a 2xx answer or a stream. */
   error?: { type: string; message?: string };
   /** Whether the stream said it was complete (`[DONE]`, `message_stop`, a final event). */
@@ -200,7 +202,9 @@ export function readOpenAiUsage(
 
 /** Appends generated text for content capture, when there is some. */
 export function addOutput(generation: Generation, text: unknown): void {
-  if (typeof text === 'string' && text !== '') generation.output.push(text);
+  if (typeof text !== 'string' || text === '') return;
+  generation.output.push(text);
+  generation.outputChars += text.length;
 }
 
 /** Sets the finish reason of the choice at `index` (the first choice when none is given). */
@@ -232,13 +236,20 @@ export function readError(value: unknown): { type: string; message?: string } | 
 }
 
 /**
- * Reads a Hugging Face server's error body (`{"error": "...", "error_type": "validation"}`, TGI
- * and TEI) into `generation`; returns whether the body was one.
+ * Reads an error body (`{"error": ...}`: Ollama's, and Hugging Face servers' with their
+ * `"error_type": "validation"`, TGI and TEI) into `generation`; returns whether the body was one.
+ * An `error` we cannot read is still an error: `server_error`.
  */
 export function readErrorBody(body: JsonObject, generation: Generation): boolean {
   if (body.error === undefined) return false;
-  const error = readError(body.error);
+  const error = readError(body.error) ?? { type: 'server_error' };
   const type = str(body.error_type);
-  if (error !== undefined) generation.error = type === undefined ? error : { ...error, type };
+  generation.error = type === undefined ? error : { ...error, type };
   return true;
+}
+
+/** A text input: one string, or the strings of a list joined by line breaks; '' for anything else. */
+export function inputText(input: unknown): string {
+  if (typeof input === 'string') return input;
+  return Array.isArray(input) ? input.filter((item) => typeof item === 'string').join('\n') : '';
 }
