@@ -149,6 +149,13 @@ export function createClient(
     fallback ??= createDefaultPropagator();
     return fallback;
   };
+  // The headers removed on refused calls, made again only if the propagator in use changes.
+  let removable: { readonly from: TextMapPropagator; readonly names: readonly string[] } | undefined;
+  const traceHeaderNames = (): readonly string[] => {
+    const from = propagator();
+    if (removable?.from !== from) removable = { from, names: [...TRACE_HEADERS, ...from.fields()] };
+    return removable.names;
+  };
   return {
     tracer,
     now: options.now ?? createClock(),
@@ -162,9 +169,13 @@ export function createClient(
     send(target, input, init, active, headers) {
       if (!admits(target.url)) {
         if (options.keepCallerTraceHeaders === true) return call(input, init);
+        // No headers from the caller: nothing to remove.
+        if (headers === undefined && init?.headers === undefined && target.request === undefined) {
+          return call(input, init);
+        }
         const sent = headers ?? headersOf(target, init);
         let removed = false;
-        for (const name of [...TRACE_HEADERS, ...propagator().fields()]) {
+        for (const name of traceHeaderNames()) {
           if (!sent.has(name)) continue;
           sent.delete(name);
           removed = true;

@@ -2,7 +2,7 @@
 // until each part fits; a single span too large on its own has its string values cut down, and
 // is dropped (and counted) if even that does not fit. Every step shrinks the input, so it ends.
 import type { SpanData } from '@edgetrace/core';
-import { truncateValue } from '@edgetrace/core/internal';
+import { truncateString, truncateValue } from '@edgetrace/core/internal';
 import type { Attributes } from '@opentelemetry/api';
 import type { OtlpJsonEncoder } from './otlp-json-text.js';
 
@@ -27,7 +27,7 @@ function cut(attributes: Attributes): Attributes {
 /** A copy of `span` with every string attribute value (span, events, links) cut to 1 KiB. */
 export function cutDown(span: SpanData): SpanData {
   return {
-    name: span.name.slice(0, CUT_TO),
+    name: truncateString(span.name, CUT_TO),
     kind: span.kind,
     spanContext: () => span.spanContext(),
     parentSpanContext: span.parentSpanContext,
@@ -39,7 +39,7 @@ export function cutDown(span: SpanData): SpanData {
     droppedAttributesCount: span.droppedAttributesCount,
     events: span.events.map((event) => ({
       ...event,
-      name: event.name.slice(0, CUT_TO),
+      name: truncateString(event.name, CUT_TO),
       attributes: cut(event.attributes),
     })),
     droppedEventsCount: span.droppedEventsCount,

@@ -35,9 +35,15 @@ export class PendingBodies {
   }
 }
 
+/**
+ * The span's registry, by shape rather than `instanceof`: with two copies of core installed side
+ * by side, a span of one still carries a registry the other can use.
+ */
 function registryOf(span: object): PendingBodies | undefined {
-  const registry = (span as { pendingBodies?: unknown }).pendingBodies;
-  return registry instanceof PendingBodies ? registry : undefined;
+  const registry = (span as { pendingBodies?: Partial<PendingBodies> }).pendingBodies;
+  return typeof registry?.mark === 'function' && typeof registry.end === 'function'
+    ? (registry as PendingBodies)
+    : undefined;
 }
 
 /** Registers `span` as waiting only for an unread body; `end` ends it without the body. */

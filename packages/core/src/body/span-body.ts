@@ -21,7 +21,7 @@
 import type { Span } from '@opentelemetry/api';
 import type { Clock } from '../trace/time.js';
 import { clearBodyPending, markBodyPending } from './pending-body.js';
-import { createSpanEnd, type SpanEnd, type SpanEndOptions } from './span-end.js';
+import { createSpanEnd, type SpanEnd } from './span-end.js';
 import { isStreamingResponse } from './streaming.js';
 import { addBodyWatcher, type BodyOutcome, type BodyWatcher, watchBody } from './watch-body.js';
 
@@ -49,8 +49,6 @@ export interface SpanBodyOptions {
    * (an inference stream's idle timeout). @default `createSpanEnd(span, { now })`
    */
   readonly end?: SpanEnd;
-  /** The call's signal, for the default `end`: a rejection after it aborted is a cancellation. */
-  readonly signal?: SpanEndOptions['signal'];
   /** Called with each chunk of a streamed body as it passes. Must not throw. */
   readonly onChunk?: (chunk: Uint8Array) => void;
   /** Whether to record `TIME_TO_FIRST_CHUNK` (a caller with its own first-chunk time says no). @default true */
@@ -186,7 +184,7 @@ function defer(
  */
 export function endSpanWithBody(span: Span, response: Response, options: SpanBodyOptions): Response {
   const { now, startTime, onChunk, timeFirstChunk = true } = options;
-  const end = options.end ?? createSpanEnd(span, { now, signal: options.signal });
+  const end = options.end ?? createSpanEnd(span, { now });
   if (response.body === null || response.status === 101) {
     end({ kind: 'complete' });
     return response;
