@@ -178,4 +178,6 @@ const OLLAMA_CASES = [
   out('tei-embed-answer.request.json', '{"inputs":"test","dimensions":128}');
 }
 
-writeOrCheckOutputs(here, outputs, { checkOnly });
+// Several of these sources are excerpts (a tape entry cut out of tapes.json, say), named with
+// their repository, commit and path in SOURCES.md; this folder makes no blob check, and says so.
+writeOrCheckOutputs(here, outputs, { checkOnly, sourcesChecked: false });
