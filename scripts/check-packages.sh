@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/toolchain.sh >/dev/null
 out="$PWD/.packed"
 rm -rf "$out" && mkdir -p "$out"
-for pkg in core otlp fetch hono inference; do
+for pkg in core otlp fetch handler hono inference; do
   (cd "packages/$pkg" && pnpm pack --pack-destination "$out" >/dev/null)
   tarball="$(ls "$out"/edgetrace-"$pkg"-*.tgz)"
   listing="$(tar tzf "$tarball")"

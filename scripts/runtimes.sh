@@ -25,7 +25,7 @@ fi
 pnpm run build >/dev/null
 out="$PWD/.packed"
 rm -rf "$out" && mkdir -p "$out"
-for pkg in core otlp fetch hono inference; do
+for pkg in core otlp fetch handler hono inference; do
   (cd "packages/$pkg" && pnpm pack --pack-destination "$out" >/dev/null)
 done
 app="$PWD/.smoke"
@@ -38,6 +38,7 @@ cat >"$app/package.json" <<JSON
     "@edgetrace/core": "file:../.packed/$(cd "$out" && ls edgetrace-core-*.tgz)",
     "@edgetrace/otlp": "file:../.packed/$(cd "$out" && ls edgetrace-otlp-*.tgz)",
     "@edgetrace/fetch": "file:../.packed/$(cd "$out" && ls edgetrace-fetch-*.tgz)",
+    "@edgetrace/handler": "file:../.packed/$(cd "$out" && ls edgetrace-handler-*.tgz)",
     "@edgetrace/hono": "file:../.packed/$(cd "$out" && ls edgetrace-hono-*.tgz)",
     "@edgetrace/inference": "file:../.packed/$(cd "$out" && ls edgetrace-inference-*.tgz)",
     "@opentelemetry/api": "1.10.0",

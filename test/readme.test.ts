@@ -49,6 +49,7 @@ describe('README first snippets, run as printed', () => {
   it.each([
     ['core', 'quick-start.ts'],
     ['fetch', 'traced-fetch.ts'],
+    ['handler', 'worker.ts'],
     ['hono', 'worker.ts'],
     ['inference', 'openai-stream.ts'],
   ])('@edgetrace/%s shows its type-checked example verbatim', (pkg, example) => {
@@ -101,6 +102,58 @@ describe('README first snippets, run as printed', () => {
     expect(line.trace_id).toBe(traceId);
     expect(line.msg).toBe('listing models');
     expect((await app.request('/healthz', {}, {}, ctx)).status).toBe(200);
+  });
+
+  it('@edgetrace/handler traces a request, the queue message it sends, its consumer and a cron tick', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const { default: worker } = (await runSnippet('handler')) as {
+      default: Record<
+        'fetch' | 'queue' | 'scheduled',
+        (event: unknown, env: unknown, ctx: unknown) => Promise<unknown>
+      >;
+    };
+    const sent: unknown[] = [];
+    const env = {
+      INFERENCE_URL: mock.url,
+      OTEL_TRACES_EXPORTER: 'console',
+      JOBS: { send: async (body: unknown) => void sent.push(body), sendBatch: async () => {} },
+    };
+    const pending: Promise<unknown>[] = [];
+    const ctx = { waitUntil: (p: Promise<unknown>) => pending.push(p), passThroughOnException() {} };
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const request = new Request('https://edge.example/?model=m1', {
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
+    const response = (await worker.fetch(request, env, ctx)) as Response;
+    expect(await response.json()).toEqual({ object: 'list', data: [{ id: 'mock-model', object: 'model' }] });
+    const acked: string[] = [];
+    const message = { id: 'msg-1', body: sent[0], ack: () => acked.push('msg-1'), retry: () => {} };
+    await worker.queue({ queue: 'jobs', messages: [message] }, env, ctx);
+    await worker.scheduled({ cron: '*/5 * * * *', scheduledTime: Date.UTC(2026, 10, 29) }, env, ctx);
+    await Promise.all(pending);
+    const lines = log.mock.calls.map((call) => call.map(String).join(' '));
+    // The consumer got the body as the producer's caller wrote it.
+    expect(lines).toContain('warming [object Object]');
+    expect(log.mock.calls.find((call) => call[0] === 'warming')?.[1]).toEqual({ model: 'm1' });
+    expect(lines).toContain('tick');
+    const spans = lines.flatMap((line) => {
+      const match = /^([0-9a-f]{32})\/([0-9a-f]{16}) ← (\S+) (\w+) "([^"]*)"/.exec(line);
+      return match
+        ? [{ trace: match[1], id: match[2], parent: match[3], kind: match[4], name: match[5] }]
+        : [];
+    });
+    const find = (kind: string, name: string) => spans.find((s) => s.kind === kind && s.name === name);
+    const server = find('SERVER', 'GET');
+    const producer = find('PRODUCER', 'send jobs');
+    const consumer = find('CONSUMER', 'process jobs');
+    const cron = find('SERVER', 'scheduled */5 * * * *');
+    expect(server?.trace).toBe(traceId);
+    expect(producer).toMatchObject({ trace: traceId, parent: server?.id });
+    expect(consumer).toMatchObject({ trace: traceId, parent: producer?.id });
+    const calls = spans.filter((s) => s.kind === 'CLIENT');
+    expect(calls.map((c) => c.parent).sort()).toEqual([server?.id, consumer?.id].sort());
+    expect(cron?.parent).toBe('root');
+    expect(cron?.trace).not.toBe(traceId);
   });
 
   it('@edgetrace/inference streams from the mock server through the openai SDK and prints the usage', async () => {

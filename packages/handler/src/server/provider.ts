@@ -1,5 +1,5 @@
-// The tracer provider behind `tracing()`, made on the first request, once per isolate: that is
-// when a Worker's `env` (its `OTEL_*` vars and secrets) is first known.
+// The tracer provider behind the server entry points, made on the first request or event, once
+// per isolate: that is when a Worker's `env` (its `OTEL_*` vars and secrets) is first known.
 import {
   type AsyncLocalStorageClass,
   createBatchProcessor,
@@ -10,7 +10,7 @@ import {
 } from '@edgetrace/core';
 import { findAsyncLocalStorage, report } from '@edgetrace/core/internal';
 import { exporterFromEnv } from '@edgetrace/otlp';
-import type { SetupOptions } from './options.js';
+import type { ProviderSetup } from './options.js';
 
 function envOf(bindings: unknown): EnvSource | undefined {
   return bindings !== null && typeof bindings === 'object' ? (bindings as EnvSource) : undefined;
@@ -21,7 +21,7 @@ function envOf(bindings: unknown): EnvSource | undefined {
  * the runtime hides it behind a dynamic import (workerd's `nodejs_als`); `undefined` otherwise.
  */
 export async function asyncLocalStorageFor(
-  options: SetupOptions,
+  options: ProviderSetup,
 ): Promise<AsyncLocalStorageClass | undefined> {
   if (options.provider !== undefined || options.providerOptions.asyncLocalStorage !== undefined)
     return undefined;
@@ -35,7 +35,8 @@ export async function asyncLocalStorageFor(
  * interval — unless tail sampling asks for whole traces.
  */
 export function createProvider(
-  options: SetupOptions,
+  options: ProviderSetup,
+  entry: string,
   bindings: unknown,
   edge: boolean,
   asyncLocalStorage?: AsyncLocalStorageClass,
@@ -65,7 +66,7 @@ export function createProvider(
     report(
       'warn',
       'edgetrace: another OpenTelemetry tracer provider, propagator or context manager was registered first; ' +
-        'tracing() still traces requests, but trace.getTracer() and context.active() in handlers use the other one',
+        `${entry} still traces requests, but trace.getTracer() and context.active() in handlers use the other one`,
     );
   }
   return provider;

@@ -1,0 +1,265 @@
+// The SERVER span of one incoming request or event, shared by every entry point (`tracing()`,
+// `instrumentHandler`, `instrumentWorker`): the isolate's provider made on the first call, the
+// caller's trace continued, the span named and ended when the answer does — at once, or when a
+// streamed body finishes or the client cancels it — and the trace handed to `waitUntil`, so that
+// export never delays a response.
+import { type EdgeTracerProvider, flushOnExit, VERSION } from '@edgetrace/core';
+import {
+  createSpanEnd,
+  endSpanWithBody,
+  errorType,
+  materializeBody,
+  recordHeaders,
+  recordStatus,
+  report,
+  type SpanEnd,
+  type SpanOutcome,
+  serverTimingMetric,
+  TIME_TO_FIRST_BYTE,
+} from '@edgetrace/core/internal';
+import {
+  type Attributes,
+  type Link,
+  type Context as OtelContext,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  type TextMapGetter,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import type { ServerSetup } from './options.js';
+import { asyncLocalStorageFor, createProvider } from './provider.js';
+import { requestAttributes } from './request-attributes.js';
+
+/** The part of a Worker's `ExecutionContext` tracing needs. */
+export interface WaitUntil {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** `ctx` when it has a `waitUntil` (Workers, Vercel Edge), else `undefined` (Node, Deno, Bun). */
+export function waitUntilOf(ctx: unknown): WaitUntil | undefined {
+  if (ctx === null || typeof ctx !== 'object') return undefined;
+  return typeof (ctx as Partial<WaitUntil>).waitUntil === 'function' ? (ctx as WaitUntil) : undefined;
+}
+
+const headersGetter: TextMapGetter<Headers> = {
+  get: (headers, key) => headers.get(key) ?? undefined,
+  keys: (headers) => [...headers.keys()],
+};
+
+/** The isolate's provider and the tracer the entry point uses. */
+export interface Tracing {
+  readonly provider: EdgeTracerProvider;
+  readonly tracer: Tracer;
+}
+
+/** One request's (or event's) span, as started. */
+export interface ServerSpan {
+  readonly span: Span;
+  /** The context holding the span: run the handler in it. */
+  readonly context: OtelContext;
+  readonly name: string;
+  readonly startTime: number;
+  readonly endSpan: SpanEnd;
+  readonly tracing: Tracing;
+  readonly waitUntil: WaitUntil | undefined;
+}
+
+/** What the handler answered. */
+export interface Answer {
+  /** The route template that answered, which names the span (`GET /users/:id`). */
+  readonly route?: string | undefined;
+  /** An error the framework turned into the response (Hono's `c.error`). */
+  readonly error?: unknown;
+}
+
+/** A span that is not an HTTP request's: a cron invocation, a queue batch. */
+export interface InvocationStart {
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly attributes: Attributes;
+  readonly parent?: OtelContext;
+  readonly links?: Link[];
+}
+
+export class ServerTracing {
+  readonly #setup: ServerSetup;
+  readonly #scope: string;
+  #tracing: Tracing | undefined;
+  #coldStart = true;
+
+  /** `scope` is the instrumentation scope's name (`@edgetrace/hono`). */
+  constructor(setup: ServerSetup, scope: string) {
+    this.#setup = setup;
+    this.#scope = scope;
+  }
+
+  /** The entry point's name, for messages (`tracing()`). */
+  get entry(): string {
+    return this.#setup.entry;
+  }
+
+  /** The provider, once made; `undefined` before the first request. */
+  get ready(): Tracing | undefined {
+    return this.#tracing;
+  }
+
+  /**
+   * Makes the isolate's provider on the first request, when the Worker's `env` is known.
+   * workerd's `nodejs_als` flag has AsyncLocalStorage only through a dynamic import; each first
+   * request awaits its own (no promise is shared between requests), the first to finish makes it.
+   */
+  async make(env: unknown, waitUntil: WaitUntil | undefined): Promise<Tracing> {
+    const setup = this.#setup;
+    const storage = await asyncLocalStorageFor(setup.provider);
+    this.#tracing ??= (() => {
+      const provider = createProvider(setup.provider, setup.entry, env, waitUntil !== undefined, storage);
+      // Servers keep spans in a batch; a stopped process must not lose them.
+      if (waitUntil === undefined && setup.flushOnExit) flushOnExit(provider);
+      return { provider, tracer: provider.getTracer(this.#scope, VERSION) };
+    })();
+    return this.#tracing;
+  }
+
+  /** Whether this is the isolate's first invocation, recorded where the runtime is a FaaS one. */
+  #recordColdStart(attributes: Attributes, faas: boolean): void {
+    if (faas) attributes['faas.coldstart'] = this.#coldStart;
+    this.#coldStart = false;
+  }
+
+  /** Starts the SERVER span of `request`, continuing the trace its headers carry. */
+  startRequest(tracing: Tracing, request: Request, waitUntil: WaitUntil | undefined): ServerSpan {
+    const { provider, tracer } = tracing;
+    const parent = provider.propagator.extract(ROOT_CONTEXT, request.headers, headersGetter);
+    const { name, attributes } = requestAttributes(request, this.#setup);
+    this.#recordColdStart(attributes, attributes['cloud.provider'] !== undefined || waitUntil !== undefined);
+    const startTime = provider.now();
+    const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes, startTime }, parent);
+    return this.#started(tracing, span, name, startTime, parent, waitUntil, () => request.signal);
+  }
+
+  /** Starts the span of an event that is not a request (Workers are FaaS: the cold start is recorded). */
+  startInvocation(tracing: Tracing, start: InvocationStart, waitUntil: WaitUntil | undefined): ServerSpan {
+    const { provider, tracer } = tracing;
+    const attributes = { ...start.attributes };
+    this.#recordColdStart(attributes, true);
+    const startTime = provider.now();
+    const parent = start.parent ?? ROOT_CONTEXT;
+    const span = tracer.startSpan(
+      start.name,
+      { kind: start.kind, attributes, startTime, ...(start.links ? { links: start.links } : {}) },
+      parent,
+    );
+    return this.#started(tracing, span, start.name, startTime, parent, waitUntil, undefined);
+  }
+
+  #started(
+    tracing: Tracing,
+    span: Span,
+    name: string,
+    startTime: number,
+    parent: OtelContext,
+    waitUntil: WaitUntil | undefined,
+    signal: (() => AbortSignal) | undefined,
+  ): ServerSpan {
+    const now = tracing.provider.now;
+    // One ending for every path (core's rules: a client that went away is a cancellation).
+    const endSpan = createSpanEnd(span, signal === undefined ? { now } : { now, signal });
+    return { span, context: trace.setSpan(parent, span), name, startTime, endSpan, tracing, waitUntil };
+  }
+
+  /** Ends an invocation's span when its handler settled (`{ kind: 'error', error }` if it threw). */
+  settle(started: ServerSpan, outcome: SpanOutcome): void {
+    started.endSpan(outcome);
+    flush(started);
+  }
+
+  /** A throw no framework turned into a response: the span records it and ends as a 500. */
+  fail(started: ServerSpan, error: unknown): void {
+    started.span.setAttribute('http.response.status_code', 500);
+    started.endSpan({ kind: 'error', error });
+    flush(started);
+  }
+
+  /**
+   * Names the span after the route that answered, records the answer, and ends the span — at once,
+   * or with a streamed body, whose end or cancel then hands the trace to `waitUntil` from inside
+   * the stream, while the request is alive (Cloudflare cancels `waitUntil` tasks ~30 s after the
+   * handler returns). Returns the response to send: `response`, or a copy that carries the body
+   * watch or the `Server-Timing` metric. Telemetry must not break the response: a failure here
+   * only ends the span.
+   */
+  finish(started: ServerSpan, response: Response, answer: Answer = {}): Response {
+    const { span, name, startTime, endSpan } = started;
+    const setup = this.#setup;
+    const now = started.tracing.provider.now;
+    try {
+      const { route, error } = answer;
+      if (route !== undefined) {
+        span.updateName(`${name} ${route}`);
+        span.setAttribute('http.route', route);
+      }
+      const end: Attributes = { [TIME_TO_FIRST_BYTE]: (now() - startTime) / 1000 };
+      if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
+      recordStatus(span, response.status, 'server', error === undefined ? undefined : errorType(error));
+      if (setup.responseHeaders.length > 0) {
+        recordHeaders(end, 'http.response.header', response.headers, setup.responseHeaders);
+      }
+      span.setAttributes(end);
+      // A fetched response passed through as is: its CLIENT span must see the body go out.
+      let sent = materializeBody(response);
+      if (setup.traceResponse)
+        sent = withHeader(sent, 'server-timing', serverTimingMetric(span.spanContext()));
+      if (span.isRecording() && setup.isStreaming(sent)) {
+        const endThenFlush: SpanEnd = (outcome) => {
+          const recorded = endSpan(outcome);
+          if (recorded !== undefined) flush(started);
+          return recorded;
+        };
+        return endSpanWithBody(span, sent, {
+          now,
+          startTime,
+          streaming: true,
+          endUnread: false,
+          end: endThenFlush,
+        });
+      }
+      endSpan({ kind: 'complete' });
+      flush(started);
+      return sent;
+    } catch (error) {
+      endSpan({ kind: 'complete' });
+      flush(started);
+      report('error', `edgetrace: ${setup.entry} failed after the handler; the span is ended`, error);
+      return response;
+    }
+  }
+}
+
+/** A response with `value` appended to its `name` header, copied when its headers are immutable (a fetched response). */
+function withHeader(response: Response, name: string, value: string): Response {
+  try {
+    response.headers.append(name, value);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.append(name, value);
+    return copy;
+  }
+}
+
+/**
+ * Exports after the answer: on Workers, `waitUntil` waits for this trace's export; elsewhere the
+ * batch processor's timer exports.
+ */
+function flush(started: ServerSpan): void {
+  const { waitUntil } = started;
+  if (waitUntil === undefined) return;
+  try {
+    // Only this request's trace: workerd does not resolve promises of another request's I/O.
+    waitUntil.waitUntil(started.tracing.provider.forceFlush(started.span.spanContext().traceId));
+  } catch {
+    // A context that refuses waitUntil (the request already finished): the export still runs.
+  }
+}
