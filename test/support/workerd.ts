@@ -15,6 +15,10 @@ export interface WorkerdOptions {
   /** @default the repository's COMPATIBILITY_DATE */
   compatibilityDate?: string;
   bindings?: Record<string, string>;
+  /** The Worker's name, for service bindings and `worker()`. @default none (a single Worker) */
+  name?: string;
+  /** More of Miniflare's per-Worker options: `serviceBindings`, `queueProducers`, `queueConsumers`. */
+  miniflare?: Record<string, unknown>;
 }
 
 /** A workerd configuration a Worker runs under, for tests that cover both. */
@@ -71,7 +75,8 @@ export function useWorker(options: () => WorkerdOptions): RunningWorker {
   };
 }
 
-export async function startWorker(options: WorkerdOptions): Promise<RunningWorker> {
+/** Bundles a Worker's entry for workerd, as wrangler would. */
+async function bundleWorker(options: WorkerdOptions): Promise<string> {
   const nodeCompat = options.compatibilityFlags?.includes('nodejs_compat') === true;
   const bundle = await build({
     entryPoints: [options.entry],
@@ -89,23 +94,47 @@ export async function startWorker(options: WorkerdOptions): Promise<RunningWorke
       ? { banner: { js: "import { createRequire } from 'node:module'; const require = createRequire('/');" } }
       : {}),
   });
-  const script = bundle.outputFiles[0]?.text ?? '';
-  const mf = new Miniflare(
-    convertV4MiniflareOptions({
-      telemetry: { enabled: false },
+  return bundle.outputFiles[0]?.text ?? '';
+}
+
+/** Workers running together in one workerd; `fetch` goes to the first. */
+export interface RunningWorkers extends RunningWorker {
+  /** A Worker's own Fetcher: `.scheduled()`, `.queue()` and `.fetch()` through the runtime's test paths. */
+  worker(name: string): Promise<WorkerFetcher>;
+}
+
+/** The parts of workerd's Fetcher the tests use. */
+export interface WorkerFetcher {
+  scheduled(options?: {
+    cron?: string;
+    scheduledTime?: Date;
+  }): Promise<{ outcome: string; noRetry: boolean }>;
+}
+
+export async function startWorkers(list: readonly WorkerdOptions[]): Promise<RunningWorkers> {
+  const workers = await Promise.all(
+    list.map(async (options) => ({
+      ...(options.name === undefined ? {} : { name: options.name }),
       modules: true,
-      script,
+      script: await bundleWorker(options),
       compatibilityDate: options.compatibilityDate ?? COMPATIBILITY_DATE,
       compatibilityFlags: options.compatibilityFlags ?? [],
       bindings: options.bindings ?? {},
-    }),
+      ...options.miniflare,
+    })),
   );
+  const mf = new Miniflare(convertV4MiniflareOptions({ telemetry: { enabled: false }, workers } as never));
   const url = await mf.ready;
   return {
     async fetch(path: string, init?: RequestInit): Promise<Response> {
       const response = await mf.dispatchFetch(new URL(path, url).toString(), init as never);
       return response as unknown as Response;
     },
+    worker: async (name) => (await mf.getWorker(name)) as unknown as WorkerFetcher,
     dispose: () => mf.dispose(),
   };
+}
+
+export async function startWorker(options: WorkerdOptions): Promise<RunningWorker> {
+  return startWorkers([options]);
 }
