@@ -209,8 +209,15 @@ async function main() {
   );
   await printStream(cut);
 
+  step('6. a generation queued for later: the queue consumer runs it in the same trace');
+  const job = await fetch(`${worker}/jobs`, {
+    method: 'POST',
+    body: JSON.stringify({ prompt: 'Summarise the fox, later', model: 'qwen2.5-7b-instruct' }),
+  });
+  console.log(`  HTTP ${job.status}: ${await job.text()} (trace ${traceOf(job)})`);
+
   step('the viewer prints each trace as its spans arrive:');
-  const expected = 7;
+  const expected = 8;
   const until = Date.now() + 15_000;
   while (Date.now() < until) {
     const traces = await (await fetch(`${viewer}/api/traces`)).json();

@@ -109,6 +109,34 @@ describe('the demo, end to end', () => {
       .toBe('overloaded_error');
   });
 
+  it('carries a queued job’s generation in the trace of the request that queued it', async () => {
+    const response = await worker.fetch('/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'Later, please', model: 'qwen2.5-7b-instruct' }),
+    });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({
+      queued: { prompt: 'Later, please', model: 'qwen2.5-7b-instruct' },
+    });
+    const traceId = responseTraceId(response);
+    await expect.poll(() => traceOf(traceId).length, { timeout: 15_000 }).toBe(8);
+    const spans = traceOf(traceId);
+    const edge = spans.find((s) => s.kind === 2 && s.service === 'demo-worker');
+    const producer = spans.find((s) => s.kind === 4);
+    const consumer = spans.find((s) => s.kind === 5);
+    const generation = spans.find((s) => s.kind === 3 && s.service === 'demo-worker');
+    const gpu = spans.find((s) => s.kind === 2 && s.service === 'mock-gpu');
+    expect(edge?.name).toBe('POST /jobs');
+    expect(producer?.name).toBe('send edgetrace-demo-jobs');
+    expect(producer?.parentSpanId).toBe(edge?.spanId);
+    expect(consumer?.name).toBe('process edgetrace-demo-jobs');
+    expect(consumer?.parentSpanId).toBe(producer?.spanId);
+    expect(generation?.name).toBe('chat qwen2.5-7b-instruct');
+    expect(generation?.parentSpanId).toBe(consumer?.spanId);
+    expect(gpu?.parentSpanId).toBe(generation?.spanId);
+  });
+
   it('answers the client the same when the collector is dead', async () => {
     const dead = await startWorker({
       entry: DEMO_WORKER_ENTRY,
@@ -143,6 +171,7 @@ describe('the demo, end to end', () => {
       });
       expect(log).toContain('--dry-run: exiting now.');
       expect(log).toContain('env.INFERENCE_URL');
+      expect(log).toContain('env.JOBS');
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -8,6 +8,12 @@ import { useWorker } from './workerd.js';
 
 export const DEMO_WORKER_ENTRY = new URL('../../apps/demo-worker/src/index.ts', import.meta.url).pathname;
 
+/** The demo Worker's job queue, as its wrangler.jsonc declares it: it produces and consumes. */
+export const DEMO_WORKER_QUEUES: Record<string, unknown> = {
+  queueProducers: { JOBS: { queueName: 'edgetrace-demo-jobs' } },
+  queueConsumers: { 'edgetrace-demo-jobs': { maxBatchSize: 1, maxBatchTimeout: 0 } },
+};
+
 export interface DemoStack {
   readonly viewer: Viewer;
   readonly mock: MockServer;
@@ -25,6 +31,7 @@ export function useDemoStack(bindings: Record<string, string> = {}): DemoStack {
   const worker = useWorker(() => ({
     entry: DEMO_WORKER_ENTRY,
     compatibilityFlags: ['nodejs_compat'],
+    miniflare: DEMO_WORKER_QUEUES,
     bindings: {
       INFERENCE_URL: started(mock).url,
       OTEL_EXPORTER_OTLP_ENDPOINT: started(viewer).url,

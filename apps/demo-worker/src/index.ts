@@ -1,7 +1,9 @@
 // The demo Worker: every edgetrace package in one deployable Worker. An OpenAI-compatible
 // `/v1/chat/completions` proxy (streamed or not), a Triton-style `/generate`, a route that asks two
-// models at once, `/models` through a plain traced fetch, and an untraced `/healthz`.
+// models at once, `/models` through a plain traced fetch, `/jobs`, which queues a generation that
+// the Worker's own queue consumer runs in the same trace, and an untraced `/healthz`.
 import { instrumentFetch } from '@edgetrace/fetch';
+import { instrumentQueue, instrumentWorker, type QueueBatch, type QueueProducer } from '@edgetrace/handler';
 import { logFields, tracing } from '@edgetrace/hono';
 import { instrumentInference } from '@edgetrace/inference';
 import { Hono } from 'hono';
@@ -9,6 +11,8 @@ import { Hono } from 'hono';
 /** The Worker's vars and secrets (wrangler.jsonc, .dev.vars, `wrangler secret put`). */
 export interface Env {
   INFERENCE_URL: string;
+  /** The job queue (wrangler.jsonc `queues`): `/jobs` sends to it, `queue` below consumes it. */
+  JOBS: QueueProducer<Job>;
   INFERENCE_API_KEY?: string;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
   OTEL_EXPORTER_OTLP_HEADERS?: string;
@@ -93,4 +97,41 @@ app.post('/compare', async (c) => {
 // A plain call: an HTTP client span, no GenAI attributes.
 app.get('/models', (c) => tracedFetch(`${base(c.env)}/v1/models`));
 
-export default app;
+/** A generation to run in the background. */
+interface Job {
+  prompt: string;
+  model: string;
+}
+
+/** The queue's name, as in wrangler.jsonc. */
+const JOBS_QUEUE = 'edgetrace-demo-jobs';
+
+// A generation for later: the message carries this trace to the consumer below.
+app.post('/jobs', async (c) => {
+  const input = (await c.req.json().catch(() => ({}))) as Partial<Job>;
+  const job: Job = { prompt: input.prompt ?? 'Hello', model: input.model ?? 'llama-3.1-8b-instruct' };
+  await instrumentQueue(c.env.JOBS, { name: JOBS_QUEUE }).send(job);
+  return c.json({ queued: job }, 202);
+});
+
+/** The queue consumer: each job is a generation, in the trace of the request that queued it. */
+async function runJobs(batch: QueueBatch, env: Env): Promise<void> {
+  for (const message of batch.messages) {
+    const job = message.body as Job;
+    const response = await inference(`${base(env)}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: job.model,
+        max_tokens: 8,
+        messages: [{ role: 'user', content: job.prompt }],
+      }),
+    });
+    await response.text();
+  }
+}
+
+// tracing() traces fetch; instrumentWorker traces the queue handler with the same provider.
+const events = instrumentWorker({ queue: runJobs });
+
+export default { fetch: app.fetch, queue: events.queue };

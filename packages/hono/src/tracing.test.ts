@@ -1,6 +1,13 @@
-import { ConfigError, createMemoryExporter, createTracerProvider, type SpanData } from '@edgetrace/core';
+import {
+  ConfigError,
+  createMemoryExporter,
+  createTracerProvider,
+  type SpanData,
+  type SpanExporter,
+} from '@edgetrace/core';
 import { resetReporting } from '@edgetrace/core/internal';
 import { instrumentFetch } from '@edgetrace/fetch';
+import { instrumentWorker } from '@edgetrace/handler';
 import {
   context,
   DiagLogLevel,
@@ -571,5 +578,48 @@ describe('tracing(): options', () => {
       /provider must come from createTracerProvider/,
     );
     expect(() => tracing({ isStreaming: true as never })).toThrow(/isStreaming must be a function/);
+  });
+});
+
+describe('tracing() beside instrumentWorker in one Worker', () => {
+  /** A Worker whose fetch is a traced Hono app and whose queue handler instrumentWorker traces. */
+  function worker(fetchOptions: { exporter: SpanExporter }, queueOptions: { exporter: SpanExporter }) {
+    const app = new Hono();
+    app.use(tracing(fetchOptions));
+    app.get('/', (c) => c.text('ok'));
+    return {
+      app,
+      queue: instrumentWorker({ queue: async (_b: unknown, _e: unknown, _c: unknown) => {} }, queueOptions),
+    };
+  }
+
+  it('shares one provider when both have the same options, so neither warns and the exports go to one place', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const exporter = createMemoryExporter();
+    const { app, queue } = worker({ exporter }, { exporter });
+    const first = executionContext();
+    await queue.queue({ queue: 'jobs', messages: [] }, {}, first.ctx);
+    const second = executionContext();
+    await (await app.request('/', {}, {}, second.ctx as never)).text();
+    await Promise.all([first.settled(), second.settled()]);
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['process jobs', 'GET /']);
+    expect(warn.mock.calls.filter((call) => String(call[0]).includes('registered first'))).toEqual([]);
+  });
+
+  it('keeps two providers when the options differ, and says the second could not register', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const forQueue = createMemoryExporter();
+    const forFetch = createMemoryExporter();
+    const { app, queue } = worker({ exporter: forFetch }, { exporter: forQueue });
+    const first = executionContext();
+    await queue.queue({ queue: 'jobs', messages: [] }, {}, first.ctx);
+    const second = executionContext();
+    await (await app.request('/', {}, {}, second.ctx as never)).text();
+    await Promise.all([first.settled(), second.settled()]);
+    expect(forQueue.getFinishedSpans().map((s) => s.name)).toEqual(['process jobs']);
+    expect(forFetch.getFinishedSpans().map((s) => s.name)).toEqual(['GET /']);
+    expect(warn.mock.calls.filter((call) => String(call[0]).includes('tracing() still traces'))).toHaveLength(
+      1,
+    );
   });
 });

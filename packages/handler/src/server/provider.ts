@@ -10,6 +10,7 @@ import {
 } from '@edgetrace/core';
 import { findAsyncLocalStorage, report } from '@edgetrace/core/internal';
 import { exporterFromEnv } from '@edgetrace/otlp';
+import { trace } from '@opentelemetry/api';
 import type { ProviderSetup } from './options.js';
 
 function envOf(bindings: unknown): EnvSource | undefined {
@@ -30,9 +31,69 @@ export async function asyncLocalStorageFor(
 }
 
 /**
- * The provider for this isolate. With `waitUntil` (Workers) each request's trace is buffered
- * and exported once it ends; elsewhere (Node, Deno, Bun) a batch processor exports by size and
- * interval — unless tail sampling asks for whole traces.
+ * Where the isolate's provider is kept once made and registered, so that the entry points of one
+ * Worker — hono's `tracing()` for `fetch`, `instrumentWorker` for `queue` and `scheduled` — share
+ * one provider (and one registration) when they are given the same options. On `globalThis` under
+ * a `Symbol.for` key, so two installed copies of this package share it too.
+ */
+const ISOLATE_PROVIDER = Symbol.for('edgetrace.handler.isolate-provider');
+
+interface IsolateProvider {
+  readonly setup: ProviderSetup;
+  readonly provider: EdgeTracerProvider;
+}
+
+/** Whether two entry points asked for the same provider: the same exporter, and options equal value by value. */
+function sameSetup(a: ProviderSetup, b: ProviderSetup): boolean {
+  if (a.exporter !== b.exporter) return false;
+  const first = a.providerOptions as Record<string, unknown>;
+  const second = b.providerOptions as Record<string, unknown>;
+  const names = Object.keys(first);
+  return names.length === Object.keys(second).length && names.every((name) => first[name] === second[name]);
+}
+
+/** The provider another entry point made from the same options, while it is still the registered one. */
+function isolateProvider(setup: ProviderSetup): EdgeTracerProvider | undefined {
+  const kept = (globalThis as Record<symbol, IsolateProvider | undefined>)[ISOLATE_PROVIDER];
+  if (kept === undefined || !sameSetup(kept.setup, setup)) return undefined;
+  const registered = trace.getTracerProvider() as { getDelegate?: () => unknown };
+  return registered.getDelegate?.() === kept.provider ? kept.provider : undefined;
+}
+
+/**
+ * A new provider from the options and the Worker's `env`. With `waitUntil` (Workers) each
+ * request's trace is buffered and exported once it ends; elsewhere (Node, Deno, Bun) a batch
+ * processor exports by size and interval — unless tail sampling asks for whole traces.
+ */
+function makeProvider(
+  options: ProviderSetup,
+  bindings: unknown,
+  edge: boolean,
+  asyncLocalStorage: AsyncLocalStorageClass | undefined,
+): EdgeTracerProvider {
+  const env = envOf(bindings);
+  // OTEL_TRACES_EXPORTER decides when no exporter is given in code (`none`: none at all).
+  const exporter =
+    typeof options.exporter === 'function'
+      ? options.exporter(env ?? {})
+      : (options.exporter ?? exporterFromEnv(env));
+  const { providerOptions } = options;
+  const perTrace = edge || providerOptions.tail !== undefined;
+  return createTracerProvider({
+    ...providerOptions,
+    ...(asyncLocalStorage === undefined ? {} : { asyncLocalStorage }),
+    ...(env === undefined ? {} : { env }),
+    ...(exporter === undefined
+      ? {}
+      : perTrace
+        ? { exporter }
+        : { processors: [createBatchProcessor({ exporter, ...(env ? { env } : {}) })] }),
+  });
+}
+
+/**
+ * The provider for this isolate: the one given, the one another entry point of this Worker made
+ * from the same options, or a new one — registered as the OpenTelemetry globals unless told not to.
  */
 export function createProvider(
   options: ProviderSetup,
@@ -41,33 +102,21 @@ export function createProvider(
   edge: boolean,
   asyncLocalStorage?: AsyncLocalStorageClass,
 ): EdgeTracerProvider {
-  let provider = options.provider;
-  if (provider === undefined) {
-    const env = envOf(bindings);
-    // OTEL_TRACES_EXPORTER decides when no exporter is given in code (`none`: none at all).
-    const exporter =
-      typeof options.exporter === 'function'
-        ? options.exporter(env ?? {})
-        : (options.exporter ?? exporterFromEnv(env));
-    const { providerOptions } = options;
-    const perTrace = edge || providerOptions.tail !== undefined;
-    provider = createTracerProvider({
-      ...providerOptions,
-      ...(asyncLocalStorage === undefined ? {} : { asyncLocalStorage }),
-      ...(env === undefined ? {} : { env }),
-      ...(exporter === undefined
-        ? {}
-        : perTrace
-          ? { exporter }
-          : { processors: [createBatchProcessor({ exporter, ...(env ? { env } : {}) })] }),
-    });
+  const made = options.provider === undefined;
+  if (made && options.register) {
+    const shared = isolateProvider(options);
+    if (shared !== undefined) return shared;
   }
-  if (options.register && !provider.register()) {
+  const provider = options.provider ?? makeProvider(options, bindings, edge, asyncLocalStorage);
+  if (!options.register) return provider;
+  if (!provider.register()) {
     report(
       'warn',
       'edgetrace: another OpenTelemetry tracer provider, propagator or context manager was registered first; ' +
         `${entry} still traces requests, but trace.getTracer() and context.active() in handlers use the other one`,
     );
+  } else if (made) {
+    (globalThis as Record<symbol, IsolateProvider>)[ISOLATE_PROVIDER] = { setup: options, provider };
   }
   return provider;
 }
