@@ -196,6 +196,20 @@ describe('truncateValue', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('drops a value whose reading throws (a getter, a revoked proxy) instead of throwing', () => {
+    const getter = {
+      get secret(): string {
+        throw new Error('not readable');
+      },
+    };
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(truncateValue(getter as never, 10)).toBeUndefined();
+    expect(truncateValue([1, 'a', getter] as never, 10)).toBeUndefined();
+    expect(truncateValue(proxy as never, 10)).toBeUndefined();
+    expect(isAttributeValue(proxy)).toBe(false);
+  });
+
   it('never throws and never keeps more than the limits allow, for any JSON-like value', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 12 }), fc.nat({ max: 20 }), (value, limit) => {
@@ -226,6 +240,19 @@ describe('AttributeBag', () => {
     bag.set('undefined', undefined);
     bag.set('kept', 'x');
     expect(bag.values).toEqual({ kept: 'x' });
+    expect(bag.dropped).toBe(0);
+  });
+
+  it('ignores a value that throws when read, without counting it or throwing to the caller', () => {
+    const bag = new AttributeBag(1, 10);
+    const hostile = {
+      get x(): number {
+        throw new Error('getter');
+      },
+    };
+    expect(() => bag.set('hostile', hostile)).not.toThrow();
+    bag.set('kept', 1);
+    expect(bag.values).toEqual({ kept: 1 });
     expect(bag.dropped).toBe(0);
   });
 
