@@ -75,6 +75,15 @@ describe('messagesAttribute', () => {
     expect(texts(messagesAttribute([textMessage('user', 'x')], capture(100, redact)))).toEqual([['42']]);
   });
 
+  it('never cuts a surrogate pair in half, so the recorded text stays well-formed', () => {
+    // 'ab' and then U+1F600, two UTF-16 units: a cut at 3 would keep only its first half.
+    const kept = messagesAttribute([textMessage('user', 'ab😀cd')], capture(3));
+    expect(texts(kept)).toEqual([['ab…[truncated]']]);
+    expect(instructionsAttribute([{ type: 'text', content: '😀😀' }], capture(3))).toEqual([
+      { type: 'text', content: '😀…[truncated]' },
+    ]);
+  });
+
   it('does not change the messages it was given', () => {
     const messages = [textMessage('user', 'a long message')];
     messagesAttribute(messages, capture(3));
