@@ -3,6 +3,7 @@
 // hook and the whole bounded, so a 10 MB prompt cannot make a 10 MB span.
 // https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/
 import { ConfigError } from '@edgetrace/core';
+import { truncateString } from '@edgetrace/core/internal';
 import type { Message } from './protocols/types.js';
 
 export interface ContentCaptureOptions {
@@ -52,7 +53,8 @@ function boundParts(
         text = '[redaction failed]';
       }
     }
-    if (text.length > left) text = `${text.slice(0, left)}${TRUNCATED}`;
+    // Cut as core cuts attribute strings: never between the halves of a surrogate pair.
+    if (text.length > left) text = `${truncateString(text, left)}${TRUNCATED}`;
     left -= Math.min(left, text.length);
     return { type: part.type, content: text };
   });

@@ -41,7 +41,11 @@ export function isAttributeValue(value: unknown): value is AttributeValue {
   if (value === null) return true;
   if (value === undefined) return false;
   if (isPrimitiveType(typeof value)) return true;
-  return typeof value === 'object' && (Array.isArray(value) || value instanceof Uint8Array || isMap(value));
+  try {
+    return typeof value === 'object' && (Array.isArray(value) || value instanceof Uint8Array || isMap(value));
+  } catch {
+    return false; // a revoked proxy: nothing we can read
+  }
 }
 
 /** `text` cut to `limit` UTF-16 units, one fewer when the cut would split a surrogate pair. */
@@ -97,16 +101,20 @@ class ValueCopier {
 /**
  * The value a span keeps for `value`: strings and bytes cut to `limit` at any depth, arrays and
  * maps copied (a caller changing its object later changes nothing recorded), or `undefined`
- * when it cannot be recorded.
+ * when it cannot be recorded — also when reading it throws (a getter, a proxy).
  */
-export function truncateValue(value: AttributeValue, limit: number): AttributeValue {
+export function truncateValue(value: AttributeValue, limit: number): AttributeValue | undefined {
   if (typeof value === 'string') return truncateString(value, limit);
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value) && isPrimitiveArray(value)) {
-    if (limit === Number.POSITIVE_INFINITY) return value.slice();
-    return value.map((v: unknown) => (typeof v === 'string' ? truncateString(v, limit) : v));
+  try {
+    if (Array.isArray(value) && isPrimitiveArray(value)) {
+      if (limit === Number.POSITIVE_INFINITY) return value.slice();
+      return value.map((v: unknown) => (typeof v === 'string' ? truncateString(v, limit) : v));
+    }
+    return new ValueCopier(limit).copy(value, 0) as AttributeValue | undefined;
+  } catch {
+    return undefined;
   }
-  return new ValueCopier(limit).copy(value, 0) as AttributeValue;
 }
 
 /** A bag of attributes under a count and value-length limit, counting what it drops. */
@@ -139,11 +147,15 @@ export class AttributeBag {
       this.dropped++;
       return;
     }
-    if (isNew) this.#count++;
     const kept =
       typeof value === 'object' || typeof value === 'string'
         ? truncateValue(value, this.#lengthLimit)
         : value;
+    if (kept === undefined) {
+      diag.debug(`edgetrace: ignoring attribute ${key}: its value could not be read`);
+      return;
+    }
+    if (isNew) this.#count++;
     if (key === '__proto__') {
       Object.defineProperty(this.values, key, {
         value: kept,
