@@ -155,7 +155,9 @@ describe('the viewer', () => {
       endMs: end,
       attributes: {},
       events: [],
+      links: [],
       status: { code: 0 },
+      resource: {},
     });
     const text = renderWaterfall([span('b', 'a', 50, 100), span('a', undefined, 0, 100)], 10);
     const [, root, child] = text.split('\n');
