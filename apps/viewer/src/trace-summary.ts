@@ -40,7 +40,7 @@ export function summarize(traceId: string, spans: ViewerSpan[]): TraceSummary {
   const summary: TraceSummary = {
     traceId,
     root: root === undefined ? '' : `${root.service}: ${root.name}`,
-    services: [...new Set(spans.map((s) => s.service))],
+    services: [...new Set(byStart.map((s) => s.service))],
     models: [...new Set(spans.filter(isGeneration).map(modelOf))].filter((m): m is string => m !== undefined),
     spans: spans.length,
     startMs: start,

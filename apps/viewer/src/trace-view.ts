@@ -43,7 +43,8 @@ export function viewTrace(traceId: string, spans: ViewerSpan[]): TraceView {
     traceId,
     startMs: Math.min(...spans.map((s) => s.startMs)),
     endMs: Math.max(...spans.map((s) => s.endMs)),
-    services: [...new Set(spans.map((s) => s.service))],
+    // In waterfall order: the root's service first.
+    services: [...new Set(rows.map((r) => r.span.service))],
     summary: summarize(traceId, spans),
     spans: rows,
   };

@@ -4,6 +4,7 @@
 export const SCRIPT_MAIN = `
 function onRoute() {
   const { route } = parseHash();
+  document.body.dataset.view = route.view;
   for (const link of document.querySelectorAll('nav a')) link.setAttribute('aria-current', link.dataset.view === route.view ? 'page' : 'false');
   loadList();
   if (route.view === 'sli') {

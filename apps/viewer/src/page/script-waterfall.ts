@@ -131,7 +131,7 @@ function spanRow(row, view, selected) {
       onclick: () => selectSpan(span.spanId),
       onkeydown: rowKeys,
     },
-    el('div', { class: 'label', style: { 'padding-left': 4 + row.depth * 14 + 'px' } }, el('span', { class: 'svc' }, span.service), ' · ', span.name, ...tags),
+    el('div', { class: 'label', title: span.service + ' · ' + span.name, style: { 'padding-left': 4 + row.depth * 14 + 'px' } }, el('span', { class: 'svc' }, span.service), ' · ', span.name, ...tags),
     el('div', { class: 'track' }, barFor(row, view.startMs, total)),
     figuresFor(row),
   );

@@ -54,7 +54,7 @@ form#filters .wide { grid-column: 1 / 3; }
   color: #fff; font-size: 11px; line-height: 16px; padding-left: 4px; overflow: hidden; white-space: nowrap; }
 .stack .seg.network { background: repeating-linear-gradient(135deg, var(--muted) 0 3px, transparent 3px 6px); }
 .segs { font-size: 12px; color: var(--muted); }
-.wf .row, .wf .axisrow { display: grid; grid-template-columns: minmax(180px, 24%) 1fr 310px; column-gap: 8px; }
+.wf .row, .wf .axisrow { display: grid; grid-template-columns: minmax(170px, 22%) 1fr 340px; column-gap: 8px; }
 .wf .axis { grid-column: 2; position: relative; height: 18px; border-bottom: 1px solid var(--line); font-size: 11px; color: var(--muted); }
 .wf .axis span { position: absolute; top: 0; transform: translateX(-50%); white-space: nowrap; }
 .wf .axis span::after { content: ""; position: absolute; left: 50%; top: 14px; height: 4px; border-left: 1px solid var(--muted); }
@@ -85,6 +85,10 @@ td, th { padding: 3px 8px; border-bottom: 1px solid var(--line); text-align: lef
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.attrs td:first-child { color: var(--muted); white-space: nowrap; }
 table.attrs td:last-child { overflow-wrap: anywhere; white-space: pre-wrap; font-family: ui-monospace, monospace; }
+/* The service-level view is a wide table and needs no trace list beside it. */
+body[data-view="sli"] { grid-template-columns: 1fr; }
+body[data-view="sli"] aside { display: none; }
+body[data-view="sli"] header { grid-column: 1; }
 #sli td, #sli th { white-space: nowrap; padding: 3px 6px; }
 #sli .swatch { margin-right: 6px; }
 th button { font: inherit; font-weight: 600; background: none; border: 0; color: inherit; cursor: pointer; padding: 0; }
