@@ -17,7 +17,11 @@ export interface ViewerSpan {
   endMs: number;
   attributes: Record<string, unknown>;
   events: { name: string; timeMs: number; attributes: Record<string, unknown> }[];
+  /** Links to spans of this or other traces (a queue consumer's producer, a batch's members). */
+  links: { traceId: string; spanId: string; attributes: Record<string, unknown> }[];
   status: { code: number; message?: string };
+  /** The resource's attributes (`service.name`, `telemetry.sdk.*`, `cloud.*`, ...). */
+  resource: Record<string, unknown>;
 }
 
 interface OtlpKeyValue {
@@ -70,6 +74,7 @@ interface OtlpRequest {
         endTimeUnixNano?: unknown;
         attributes?: OtlpKeyValue[];
         events?: { name?: string; timeUnixNano?: unknown; attributes?: OtlpKeyValue[] }[];
+        links?: { traceId?: unknown; spanId?: unknown; attributes?: OtlpKeyValue[] }[];
         status?: { code?: number | string; message?: string };
       }[];
     }[];
@@ -119,7 +124,13 @@ export function flattenRequest(request: OtlpRequest): ViewerSpan[] {
             timeMs: nanosToMs(e.timeUnixNano),
             attributes: attributesOf(e.attributes),
           })),
+          links: (span.links ?? []).map((l) => ({
+            traceId: hexId(l.traceId),
+            spanId: hexId(l.spanId),
+            attributes: attributesOf(l.attributes),
+          })),
           status,
+          resource,
         });
       }
     }

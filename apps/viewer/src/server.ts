@@ -1,12 +1,16 @@
 // The viewer's HTTP server: POST /v1/traces (OTLP/HTTP, JSON or protobuf, gzip too), the JSON API
-// the page reads, and the page. Binds to 127.0.0.1 by default and refuses bodies over a limit.
-// Prints each trace as a terminal waterfall once no span has arrived for it for a moment.
+// the page reads, the live event stream, and the page. Binds to 127.0.0.1 by default and refuses
+// bodies over a limit. Prints each trace as a terminal waterfall once no span has arrived for it
+// for a moment.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DecodeError, decodeTraces } from './decode.js';
-import { PAGE } from './page.js';
+import { createEventHub } from './events.js';
+import { PAGE, PAGE_CSP } from './page/page.js';
 import { createStore, type StoreOptions, type TraceStore } from './store.js';
-import { ordered, renderWaterfall } from './waterfall.js';
+import { parseFilter } from './trace-filter.js';
+import { viewTrace } from './trace-view.js';
+import { renderWaterfall } from './waterfall.js';
 
 export interface ViewerOptions extends StoreOptions {
   /** @default 4318 (the OTLP/HTTP port); 0 picks a free one */
@@ -60,10 +64,23 @@ function send(response: ServerResponse, status: number, body: unknown, type = 'a
   response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(text);
 }
 
+function sendPage(response: ServerResponse): void {
+  response
+    .writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      // The page's own script and style only: a value that got in as markup still could not run.
+      'content-security-policy': PAGE_CSP,
+      'x-content-type-options': 'nosniff',
+    })
+    .end(PAGE);
+}
+
 export async function startViewer(options: ViewerOptions = {}): Promise<Viewer> {
   const { port = 4318, host = '127.0.0.1', maxBodyBytes = 8 * 1024 * 1024, settleMs = 1000 } = options;
   const print = options.print === undefined ? (text: string) => console.log(text) : options.print;
   const store = createStore(options);
+  const hub = createEventHub();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   let printedCount = 0;
   const waiters: { count: number; resolve: () => void }[] = [];
@@ -101,7 +118,11 @@ export async function startViewer(options: ViewerOptions = {}): Promise<Viewer> 
         String(request.headers['content-type'] ?? ''),
         String(request.headers['content-encoding'] ?? '').toLowerCase(),
       );
-      for (const traceId of store.add(spans)) settle(traceId);
+      for (const traceId of store.add(spans)) {
+        settle(traceId);
+        const summary = store.list({ traceId }).find((s) => s.traceId === traceId);
+        if (summary !== undefined) hub.publish('trace', summary);
+      }
       const protobuf = String(request.headers['content-type']).includes('protobuf');
       // An empty ExportTraceServiceResponse: full success.
       if (protobuf) response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
@@ -121,13 +142,17 @@ export async function startViewer(options: ViewerOptions = {}): Promise<Viewer> 
       send(response, 405, { error: 'method not allowed' });
       return;
     }
-    if (url.pathname === '/') send(response, 200, PAGE, 'text/html; charset=utf-8');
-    else if (url.pathname === '/api/traces') send(response, 200, store.list());
+    if (url.pathname === '/') sendPage(response);
+    else if (url.pathname === '/api/traces') send(response, 200, store.list(parseFilter(url.searchParams)));
     else if (url.pathname === '/api/stats') send(response, 200, store.stats());
+    else if (url.pathname === '/api/sli') send(response, 200, store.sli());
+    else if (url.pathname === '/api/events') hub.attach(response);
+    else if (url.pathname === '/favicon.ico') response.writeHead(204).end();
     else if (url.pathname.startsWith('/api/traces/')) {
-      const spans = store.get(url.pathname.slice('/api/traces/'.length));
-      if (spans === undefined) send(response, 404, { error: 'no such trace' });
-      else send(response, 200, { spans: ordered(spans) });
+      const traceId = url.pathname.slice('/api/traces/'.length);
+      const spans = store.get(traceId);
+      if (spans === undefined || spans.length === 0) send(response, 404, { error: 'no such trace' });
+      else send(response, 200, viewTrace(traceId, spans));
     } else send(response, 404, { error: 'not found' });
   });
   await new Promise<void>((resolve, reject) => {
@@ -145,6 +170,7 @@ export async function startViewer(options: ViewerOptions = {}): Promise<Viewer> 
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers.values()) clearTimeout(timer);
+        hub.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -1,8 +1,12 @@
 // The viewer's memory: spans grouped by trace, bounded in traces and spans per trace (the oldest
 // trace goes first), optionally appended to a JSONL file and read back on start, so a restart
-// loses nothing.
+// loses nothing. It answers the list (filtered), the per-span stats and the SLI view.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { ViewerSpan } from './decode.js';
+import { quantiles } from './percentile.js';
+import { type SliRow, sliRows } from './sli.js';
+import { matches, type TraceFilter } from './trace-filter.js';
+import { markSlow, summarize, type TraceSummary } from './trace-summary.js';
 
 export interface StoreOptions {
   /** @default 1000 */
@@ -11,16 +15,6 @@ export interface StoreOptions {
   maxSpansPerTrace?: number;
   /** Append every span here, and load it on start. @default none */
   file?: string;
-}
-
-export interface TraceSummary {
-  traceId: string;
-  root: string;
-  services: string[];
-  spans: number;
-  startMs: number;
-  durationMs: number;
-  error: boolean;
 }
 
 export interface SpanStats {
@@ -32,40 +26,23 @@ export interface SpanStats {
 }
 
 export interface TraceStore {
+  /** Keeps `spans`; returns the ids of the traces they touched. */
   add(spans: ViewerSpan[]): string[];
   get(traceId: string): ViewerSpan[] | undefined;
-  list(): TraceSummary[];
+  /** Summaries, newest first, of the traces `filter` admits. */
+  list(filter?: TraceFilter): TraceSummary[];
+  /** Duration percentiles per `service: span name`. */
   stats(): SpanStats[];
+  /** The service-level view: per service × model × operation. */
+  sli(): SliRow[];
   readonly size: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)] as number;
-}
-
-/** The summary of one trace: its root (a span without a parent here), services, extent. */
-export function summarize(traceId: string, spans: ViewerSpan[]): TraceSummary {
-  const ids = new Set(spans.map((s) => s.spanId));
-  const roots = spans.filter((s) => s.parentSpanId === undefined || !ids.has(s.parentSpanId));
-  const root = roots.sort((a, b) => a.startMs - b.startMs)[0] ?? spans[0];
-  const start = Math.min(...spans.map((s) => s.startMs));
-  const end = Math.max(...spans.map((s) => s.endMs));
-  return {
-    traceId,
-    root: root === undefined ? '' : `${root.service}: ${root.name}`,
-    services: [...new Set(spans.map((s) => s.service))],
-    spans: spans.length,
-    startMs: start,
-    durationMs: end - start,
-    error: spans.some((s) => s.status.code === 2),
-  };
 }
 
 export function createStore(options: StoreOptions = {}): TraceStore {
   const { maxTraces = 1000, maxSpansPerTrace = 2000, file } = options;
   const traces = new Map<string, ViewerSpan[]>();
+  // Summaries are kept until their trace changes: the page asks for the list on every change.
+  const summaries = new Map<string, TraceSummary>();
 
   function keep(spans: ViewerSpan[]): string[] {
     const touched = new Set<string>();
@@ -78,10 +55,14 @@ export function createStore(options: StoreOptions = {}): TraceStore {
           const oldest = traces.keys().next().value;
           if (oldest === undefined) break;
           traces.delete(oldest);
+          summaries.delete(oldest);
         }
       }
-      if (list.length < maxSpansPerTrace && !list.some((s) => s.spanId === span.spanId)) list.push(span);
+      // Lines written before links and resources were kept have neither.
+      if (list.length < maxSpansPerTrace && !list.some((s) => s.spanId === span.spanId))
+        list.push({ ...span, links: span.links ?? [], resource: span.resource ?? {} });
       touched.add(span.traceId);
+      summaries.delete(span.traceId);
     }
     return [...touched];
   }
@@ -103,10 +84,16 @@ export function createStore(options: StoreOptions = {}): TraceStore {
       return keep(spans);
     },
     get: (traceId) => traces.get(traceId),
-    list: () =>
-      [...traces.entries()]
-        .map(([traceId, spans]) => summarize(traceId, spans))
-        .sort((a, b) => b.startMs - a.startMs),
+    list(filter = {}) {
+      const all = [...traces.entries()].map(([traceId, spans]) => {
+        const known = summaries.get(traceId) ?? summarize(traceId, spans);
+        summaries.set(traceId, known);
+        return known;
+      });
+      return markSlow(all)
+        .filter((summary) => matches(summary, filter))
+        .sort((a, b) => b.startMs - a.startMs);
+    },
     stats() {
       const byName = new Map<string, number[]>();
       for (const spans of traces.values()) {
@@ -119,17 +106,12 @@ export function createStore(options: StoreOptions = {}): TraceStore {
       }
       return [...byName.entries()]
         .map(([name, durations]) => {
-          const sorted = durations.sort((a, b) => a - b);
-          return {
-            name,
-            count: sorted.length,
-            p50: percentile(sorted, 50),
-            p95: percentile(sorted, 95),
-            p99: percentile(sorted, 99),
-          };
+          const { p50 = 0, p95 = 0, p99 = 0 } = quantiles(durations);
+          return { name, count: durations.length, p50, p95, p99 };
         })
         .sort((a, b) => a.name.localeCompare(b.name));
     },
+    sli: () => sliRows(traces.values()),
     get size() {
       return traces.size;
     },
