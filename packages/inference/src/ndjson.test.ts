@@ -72,11 +72,26 @@ describe('createLineParser', () => {
     expect(oversized).toBe(1);
   });
 
+  it('skips a long line the same whether it arrives whole in one chunk or split across many', () => {
+    const text = `{"a":1}\n{"t":"${'x'.repeat(200)}"}\n{"b":2}\r\n{"u":"${'é'.repeat(40)}"}\n{"c":3}\n`;
+    const whole = parseAll([encoder.encode(text)], 64);
+    expect(whole.lines).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);
+    expect(whole.oversized).toBe(2);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 12 }), (cuts) => {
+        const parts = parseAll(split(encoder.encode(text), cuts), 64);
+        expect(parts.lines).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);
+        expect(parts.oversized).toBe(2);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('drops the partial character a skipped line ends with, so the next line reads clean', () => {
     // A 3-byte character cut after its first byte at the point the line goes over the limit.
-    const bytes = encoder.encode(`${'y'.repeat(10)}€\n{"ok":true}\n`);
+    const bytes = encoder.encode(`${'y'.repeat(10)}€\n{"k":1}\n`);
     const { lines, oversized } = parseAll([bytes.slice(0, 11), bytes.slice(11)], 8);
-    expect(lines).toEqual(['{"ok":true}']);
+    expect(lines).toEqual(['{"k":1}']);
     expect(oversized).toBe(1);
   });
 });

@@ -14,26 +14,34 @@ export function createLineParser(
   const { maxEventBytes = 1024 * 1024, onOversized } = options;
   const decoder = new TextDecoder();
   let tail = '';
+  let tailBytes = 0;
   let skipping = false;
   const emit = (line: string): void => {
     const data = line.endsWith('\r') ? line.slice(0, -1) : line;
     if (data.trim() !== '') onEvent({ event: '', data, id: '' });
   };
+  /** Starts skipping the line being read: counted once, its bytes dropped up to its newline. */
+  const skip = (): void => {
+    tail = '';
+    tailBytes = 0;
+    decoder.decode(); // drop a partial character of the skipped line
+    skipping = true;
+    onOversized?.();
+  };
   return (chunk) => {
     let start = 0;
     for (let i = chunk.indexOf(NEWLINE); i >= 0; i = chunk.indexOf(NEWLINE, start)) {
+      // A line is measured whole, however its bytes were split into chunks.
+      if (!skipping && tailBytes + (i - start) > maxEventBytes) skip();
       if (skipping) skipping = false;
       else emit(tail + decoder.decode(chunk.subarray(start, i)));
       tail = '';
+      tailBytes = 0;
       start = i + 1;
     }
     if (skipping || start >= chunk.length) return;
     tail += decoder.decode(chunk.subarray(start), { stream: true });
-    if (tail.length > maxEventBytes) {
-      tail = '';
-      decoder.decode(); // drop a partial character of the skipped line
-      skipping = true;
-      onOversized?.();
-    }
+    tailBytes += chunk.length - start;
+    if (tailBytes > maxEventBytes) skip();
   };
 }

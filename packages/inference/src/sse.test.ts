@@ -82,6 +82,23 @@ describe('createEventParser', () => {
     expect(oversized).toBe(1);
   });
 
+  it('skips a long line the same whether it arrives whole in one chunk or split across many', () => {
+    const long = 'x'.repeat(200);
+    const text = `data: a\n\ndata: ${long}\ndata: same event\n\ndata: b\r\n\r\n: ${long}\n\ndata: c\n\n`;
+    const whole = parseAll([encoder.encode(text)], 64);
+    // The skipped line only: the event's later lines are read on.
+    expect(whole.events.map((e) => e.data)).toEqual(['a', 'same event', 'b', 'c']);
+    expect(whole.oversized).toBe(2);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 12 }), (cuts) => {
+        const parts = parseAll(split(encoder.encode(text), cuts), 64);
+        expect(parts.events.map((e) => e.data)).toEqual(['a', 'same event', 'b', 'c']);
+        expect(parts.oversized).toBe(2);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('does not depend on chunks the consumer may reuse after the parser has seen them', () => {
     const events: string[] = [];
     const parse = createEventParser((e) => events.push(e.data));

@@ -53,7 +53,33 @@ export function createEventParser(
     for (let i = chunk.length - 1; i >= 0; i--) if (chunk[i] === NEWLINE || chunk[i] === RETURN) return i;
     return -1;
   };
+  /**
+   * Where a line that ends inside `chunk` and is longer than the limit starts (the line the
+   * parser was reading counts its earlier bytes); -1 when there is none. Only a chunk that could
+   * hold one is scanned, so the usual small chunk costs nothing.
+   */
+  const longLineIn = (chunk: Uint8Array): number => {
+    if (pending + chunk.length <= maxEventBytes) return -1;
+    let start = 0;
+    let carried = pending;
+    for (let i = 0; i < chunk.length; i++) {
+      if (chunk[i] !== NEWLINE && chunk[i] !== RETURN) continue;
+      if (carried + (i - start) > maxEventBytes) return start;
+      start = i + 1;
+      carried = 0;
+    }
+    return -1;
+  };
   const feed = (chunk: Uint8Array): void => {
+    const long = longLineIn(chunk);
+    if (long >= 0) {
+      // Measured whole, however the bytes were split: parse what came before it, then skip it.
+      if (long > 0) parse(chunk.subarray(0, long));
+      skipping = true;
+      onOversized?.();
+      skipLine(chunk.subarray(long));
+      return;
+    }
     const lastBreak = lastBreakIn(chunk);
     pending = lastBreak < 0 ? pending + chunk.length : chunk.length - lastBreak - 1;
     if (pending <= maxEventBytes) {
@@ -67,11 +93,8 @@ export function createEventParser(
     onOversized?.();
     if (lastBreak >= 0) parse(chunk.subarray(0, lastBreak + 1));
   };
-  return (chunk) => {
-    if (!skipping) {
-      feed(chunk);
-      return;
-    }
+  /** While skipping: drops bytes up to the skipped line's break, then reads on with a fresh parser. */
+  const skipLine = (chunk: Uint8Array): void => {
     let start = chunk.findIndex((byte) => byte === NEWLINE || byte === RETURN);
     if (start < 0) return;
     if (chunk[start] === RETURN && chunk[start + 1] === NEWLINE) start++;
@@ -79,6 +102,10 @@ export function createEventParser(
     parse = fresh();
     pending = 0;
     if (start + 1 < chunk.length) feed(chunk.subarray(start + 1));
+  };
+  return (chunk) => {
+    if (skipping) skipLine(chunk);
+    else feed(chunk);
   };
 }
 
