@@ -80,4 +80,18 @@ describe.each(WORKERD_RUNTIMES)('instrumentGlobalFetch in workerd with $name', (
     expect(client?.parentSpanId).toBe(server?.spanId);
     expect(answer.traceparent).toBe(`00-${client?.traceId}-${client?.spanId}-03`);
   });
+
+  it('restores the original global fetch: the library’s next call has no span and carries no context', async () => {
+    await receiver.reset();
+    const answer = (await (await worker.fetch('/restore')).json()) as { traceparent: string | null };
+    expect(answer.traceparent).toBeNull();
+    await expect.poll(async () => (await receivedSpans(receiver.url)).length, { timeout: 10_000 }).toBe(1);
+    // The server span alone: no CLIENT span for the call made after the restore.
+    expect((await receivedSpans(receiver.url)).map((s) => [s.kind, s.name])).toEqual([[2, 'GET /restore']]);
+    // Still restored for the requests after it (the patch is not re-applied).
+    await receiver.reset();
+    expect(
+      ((await (await worker.fetch('/')).json()) as { traceparent: string | null }).traceparent,
+    ).toBeNull();
+  });
 });
