@@ -5,6 +5,7 @@ import { BODY_UNOBSERVED } from '../body/span-end.js';
 import { createMemoryExporter } from '../trace/memory-exporter.js';
 import { createTracerProvider, type TracerProviderOptions } from '../trace/provider.js';
 import type { ExportResult, SpanData, SpanExporter } from '../trace/types.js';
+import { createTraceBufferProcessor } from './trace-buffer-processor.js';
 
 function setup(options: TracerProviderOptions = {}) {
   let time = 1_700_000_000_000;
@@ -272,5 +273,97 @@ describe('createTraceBufferProcessor', () => {
     tracer.startSpan('after').end();
     await provider.forceFlush();
     expect(names(exporter.getFinishedSpans())).toEqual(['done']);
+  });
+});
+
+describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)', () => {
+  /** A finished one-span trace; returns its id. */
+  const finished = (tracer: ReturnType<typeof setup>['tracer'], name: string): string => {
+    const span = tracer.startSpan(name);
+    span.end();
+    return span.spanContext().traceId;
+  };
+
+  it('lets a later request’s trace leave in the export of the request still waiting: one export for both', async () => {
+    const { tracer, provider, exporter, batches } = setup({ traceBuffer: { coalesceMs: 30 } });
+    const first = finished(tracer, 'first');
+    const firstFlush = provider.forceFlush(first);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = finished(tracer, 'second');
+    const secondFlush = provider.forceFlush(second);
+    expect(batches).toEqual([]);
+    await firstFlush;
+    expect(batches).toEqual([2]);
+    expect(names(exporter.getFinishedSpans())).toEqual(['first', 'second']);
+    // The second request's flush finds its trace taken along: it exports nothing more.
+    await secondFlush;
+    expect(batches).toEqual([2]);
+  });
+
+  it('exports a trace by its own flush, after the bound, when no other request comes', async () => {
+    const { tracer, provider, exporter, batches } = setup({ traceBuffer: { coalesceMs: 20 } });
+    const started = performance.now();
+    await provider.forceFlush(finished(tracer, 'alone'));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(15);
+    expect(batches).toEqual([1]);
+    expect(names(exporter.getFinishedSpans())).toEqual(['alone']);
+  });
+
+  it('does not wait once enough spans wait to fill an export', async () => {
+    const { tracer, provider, batches } = setup({ traceBuffer: { coalesceMs: 10_000 } });
+    let last = '';
+    for (let i = 0; i < 512; i++) last = finished(tracer, `t${i}`);
+    const started = performance.now();
+    await provider.forceFlush(last);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(batches).toEqual([512]);
+  });
+
+  it('keeps both parts of a trace that finishes twice (a queue consumer continuing its producer’s trace)', async () => {
+    const { tracer, provider, exporter } = setup({ traceBuffer: { coalesceMs: 20 } });
+    const producer = tracer.startSpan('producer');
+    producer.end();
+    const traceId = producer.spanContext().traceId;
+    const flush = provider.forceFlush(traceId);
+    const consumer = tracer.startSpan('consumer', {}, trace.setSpan(context.active(), producer));
+    consumer.end();
+    await flush;
+    await provider.forceFlush(traceId);
+    expect(names(exporter.getFinishedSpans())).toEqual(['producer', 'consumer']);
+  });
+
+  it('drops and counts a finished trace that would grow the waiting spans past their bound', async () => {
+    const exporter = createMemoryExporter();
+    const buffer = createTraceBufferProcessor({ exporter, now: () => 0, coalesceMs: 10_000 });
+    const provider = createTracerProvider({ processors: [buffer], asyncLocalStorage: false });
+    const tracer = provider.getTracer('test');
+    // 16 traces of 512 spans fill the 8,192 spans that may wait; the 17th does not fit.
+    for (let t = 0; t < 17; t++) {
+      const root = tracer.startSpan(`root${t}`);
+      for (let i = 0; i < 511; i++) tracer.startSpan('x', {}, trace.setSpan(context.active(), root)).end();
+      root.end();
+    }
+    expect(buffer.dropped).toEqual({ 'too many finished spans waiting to be exported': 512 });
+    await buffer.forceFlush();
+    expect(exporter.getFinishedSpans()).toHaveLength(8192);
+  });
+
+  it('exports whatever waits at once on forceFlush() and shutdown, without the wait', async () => {
+    const { tracer, provider, batches } = setup({ traceBuffer: { coalesceMs: 10_000 } });
+    finished(tracer, 'a');
+    finished(tracer, 'b');
+    const started = performance.now();
+    await provider.forceFlush();
+    expect(batches).toEqual([2]);
+    finished(tracer, 'c');
+    await provider.shutdown();
+    expect(batches).toEqual([2, 1]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses a bound that is not a number of milliseconds from 0 to 10 s', () => {
+    expect(() => setup({ traceBuffer: { coalesceMs: -1 } })).toThrow(/coalesceMs/);
+    expect(() => setup({ traceBuffer: { coalesceMs: 60_000 } })).toThrow(/0 to 10000/);
+    expect(() => setup({ traceBuffer: { coalesceMs: '50' as never } })).toThrow(/coalesceMs/);
   });
 });

@@ -1,6 +1,12 @@
 // The edge processor: buffers each local trace and exports it once, when every span of it that
 // started here has ended — typically inside `waitUntil` after the response. Bounded in traces,
 // spans and age; what does not fit is dropped and counted, never grown.
+//
+// Coalesced export (`coalesceMs`, on Workers): a finished trace does not leave in its own export.
+// Its request's `forceFlush(traceId)` waits up to the bound; if a later request's export took the
+// trace along meanwhile, it is done — that request's `waitUntil` covers the export — and if not,
+// it exports every trace waiting, its own included. Only plain data (the finished spans) passes
+// between requests, never a promise or an I/O object, which workerd forbids.
 import type { Context } from '@opentelemetry/api';
 import { endPendingBody, isBodyPending } from '../body/pending-body.js';
 import { isSampled, keepTrace, type TailPolicy } from '../sampling/tail-policy.js';
@@ -27,8 +33,20 @@ export interface TraceBufferOptions {
    * @default 300000 (5 minutes)
    */
   readonly maxTraceAgeMs?: number;
+  /**
+   * How long a finished trace may wait for another request's export to take it along (ms); 0
+   * exports each trace as it finishes. Only for runtimes where every trace is flushed with
+   * `forceFlush(traceId)` (Workers' `waitUntil`): a trace nobody flushes waits for the next.
+   * @default 0
+   */
+  readonly coalesceMs?: number;
   readonly now: Clock;
 }
+
+/** Spans waiting to leave together past which a flush exports at once rather than wait. */
+export const COALESCE_EXPORT_SPANS = 512;
+/** Spans waiting to leave together at most; a finished trace beyond this is dropped and counted. */
+export const COALESCE_MAX_SPANS = 8192;
 
 /** A trace-buffer processor, with its drop counts. */
 export interface TraceBufferProcessor extends SpanProcessor {
@@ -89,6 +107,9 @@ function waitForEnd(entry: Entry): Promise<void> {
   return ended;
 }
 
+/** Resolves after `ms` on this request's own timer. */
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 export function createTraceBufferProcessor(options: TraceBufferOptions): TraceBufferProcessor {
   return new TraceBuffer(options);
 }
@@ -103,6 +124,11 @@ class TraceBuffer implements TraceBufferProcessor {
   readonly #traces = new Map<string, Entry>();
   readonly #drops: DropCounter;
   readonly #sends: ReturnType<typeof createSends>;
+  readonly #coalesceMs: number;
+  /** Finished traces waiting to leave together (coalesced export): plain data only. */
+  readonly #ready = new Map<string, SpanData[]>();
+  #readySpans = 0;
+  #exports = 0;
   #stopped = false;
 
   constructor(options: TraceBufferOptions) {
@@ -114,6 +140,7 @@ class TraceBuffer implements TraceBufferProcessor {
     this.#maxTraceAgeMs = options.maxTraceAgeMs ?? 300_000;
     this.#drops = createDropCounter('spans', this.#now);
     this.#sends = createSends(this.#exporter, this.#drops);
+    this.#coalesceMs = options.coalesceMs ?? 0;
   }
 
   get dropped(): Readonly<Record<string, number>> {
@@ -163,8 +190,46 @@ class TraceBuffer implements TraceBufferProcessor {
     // Spans that wait only for bodies nobody reads are ended rather than waited for.
     const open = traceId === undefined ? undefined : this.#traces.get(traceId);
     if (open !== undefined) await waitForEnd(open);
+    if (traceId === undefined) {
+      await this.#sendReady();
+      await this.#sends.settled();
+      await callExporter(this.#exporter, 'forceFlush');
+      return;
+    }
+    if (this.#ready.has(traceId)) {
+      if (this.#readySpans < COALESCE_EXPORT_SPANS) await delay(this.#coalesceMs);
+      // Not taken along by another request's export meanwhile: this request exports them all.
+      if (this.#ready.has(traceId)) await this.#sendReady();
+      return;
+    }
     await this.#sends.settled(traceId);
-    if (traceId === undefined) await callExporter(this.#exporter, 'forceFlush');
+  }
+
+  /** Exports every trace waiting to leave together, in one export; resolves when it is done. */
+  #sendReady(): Promise<void> {
+    if (this.#ready.size === 0) return Promise.resolve();
+    const spans = [...this.#ready.values()].flat();
+    this.#ready.clear();
+    this.#readySpans = 0;
+    const key = `coalesced ${this.#exports++}`;
+    this.#sends.send(spans, key);
+    return this.#sends.settled(key);
+  }
+
+  /** Sends a finished trace's spans now, or keeps them to leave with others (coalesced export). */
+  #send(traceId: string, spans: SpanData[]): void {
+    if (spans.length === 0) return;
+    if (this.#coalesceMs <= 0) {
+      this.#sends.send(spans, traceId);
+    } else if (this.#readySpans + spans.length > COALESCE_MAX_SPANS) {
+      this.#drops.drop('too many finished spans waiting to be exported', spans.length);
+    } else {
+      // A trace can finish here more than once (a queue consumer continues its producer's trace).
+      const waiting = this.#ready.get(traceId);
+      if (waiting === undefined) this.#ready.set(traceId, spans);
+      else waiting.push(...spans);
+      this.#readySpans += spans.length;
+    }
   }
 
   async shutdown(): Promise<void> {
@@ -179,9 +244,9 @@ class TraceBuffer implements TraceBufferProcessor {
   #finish(traceId: string, entry: Entry): void {
     this.#traces.delete(traceId);
     if (this.#tail === undefined) {
-      this.#sends.send(entry.spans.filter(isSampled), traceId);
+      this.#send(traceId, entry.spans.filter(isSampled));
     } else if (keepTrace(entry.spans, this.#tail)) {
-      this.#sends.send(entry.spans, traceId);
+      this.#send(traceId, entry.spans);
     }
     for (const resume of entry.waiting ?? []) resume();
   }

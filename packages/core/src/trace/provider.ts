@@ -56,8 +56,12 @@ export interface TracerProviderOptions {
   exporter?: SpanExporter;
   /** Tail sampling in the per-trace buffer: keep whole traces by outcome. @default none (head sampling only) */
   tail?: TailPolicy;
-  /** Bounds of the per-trace buffer. @default { maxTraces: 512, maxSpansPerTrace: 512, maxTraceAgeMs: 300000 } */
-  traceBuffer?: Pick<TraceBufferOptions, 'maxTraces' | 'maxSpansPerTrace' | 'maxTraceAgeMs'>;
+  /**
+   * Bounds of the per-trace buffer, and coalesced export: how long a finished trace may wait in
+   * its request's `forceFlush(traceId)` for another request's export to take it along (Workers).
+   * @default { maxTraces: 512, maxSpansPerTrace: 512, maxTraceAgeMs: 300000, coalesceMs: 0 }
+   */
+  traceBuffer?: Pick<TraceBufferOptions, 'maxTraces' | 'maxSpansPerTrace' | 'maxTraceAgeMs' | 'coalesceMs'>;
   /** More processors, such as `createBatchProcessor` or `createSimpleProcessor`. @default [] */
   processors?: SpanProcessor[];
   /** A sampler, or an `OTEL_TRACES_SAMPLER` name. @default `OTEL_TRACES_SAMPLER`, else 'parentbased_always_on' */
@@ -174,6 +178,12 @@ export function checkTracerProviderOptions(options: TracerProviderOptions): void
       `tail.${key} must be a number ≥ 0`,
     );
   }
+  const coalesceMs = options.traceBuffer?.coalesceMs;
+  check(
+    coalesceMs === undefined || (typeof coalesceMs === 'number' && coalesceMs >= 0 && coalesceMs <= 10_000),
+    // Workers cancel waitUntil tasks 30 s after the response; the wait must stay far below that.
+    `traceBuffer.coalesceMs must be a number of milliseconds from 0 to 10000, got ${String(coalesceMs)}`,
+  );
   const { sampler } = options;
   check(
     sampler === undefined ||

@@ -61,6 +61,13 @@ function isolateProvider(setup: ProviderSetup): EdgeTracerProvider | undefined {
 }
 
 /**
+ * How long, on Workers, a finished trace waits in its request's `waitUntil` for a later request's
+ * export to take it along (ms): under load one export carries many traces. Chosen by measurement
+ * (bench/README.md, "Coalesced export"); `traceBuffer: { coalesceMs: 0 }` exports per request.
+ */
+export const DEFAULT_COALESCE_MS = 50;
+
+/**
  * A new provider from the options and the Worker's `env`. With `waitUntil` (Workers) each
  * request's trace is buffered and exported once it ends; elsewhere (Node, Deno, Bun) a batch
  * processor exports by size and interval — unless tail sampling asks for whole traces.
@@ -79,8 +86,14 @@ function makeProvider(
       : (options.exporter ?? exporterFromEnv(env));
   const { providerOptions } = options;
   const perTrace = edge || providerOptions.tail !== undefined;
+  // On Workers every trace is flushed in its request's waitUntil: finished traces may leave together.
+  const traceBuffer =
+    edge && providerOptions.traceBuffer?.coalesceMs === undefined
+      ? { ...providerOptions.traceBuffer, coalesceMs: DEFAULT_COALESCE_MS }
+      : providerOptions.traceBuffer;
   return createTracerProvider({
     ...providerOptions,
+    ...(traceBuffer === undefined ? {} : { traceBuffer }),
     ...(asyncLocalStorage === undefined ? {} : { asyncLocalStorage }),
     ...(env === undefined ? {} : { env }),
     ...(exporter === undefined

@@ -1,0 +1,64 @@
+// Coalesced export in real workerd: a trace finished in one request leaves in the export of
+// another request still waiting (one OTLP request carries both), a lone trace leaves by its own
+// request's waitUntil after the bound, and a stream that outlives its handler by far is exported
+// once it ends.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportedSpans } from './support/otlp-spans.js';
+import type { RecordedRequest } from './support/receiver.js';
+import { type Receiver, startReceiver } from './support/receiver.js';
+import { useWorker } from './support/workerd.js';
+
+let receiver: Receiver;
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+afterAll(async () => receiver?.close());
+
+/** The OTLP requests the receiver got, each as the trace ids it carried. */
+async function exports(): Promise<string[][]> {
+  const received = (await (await fetch(`${receiver.url}/received`)).json()) as RecordedRequest[];
+  return received.map((request) => [...new Set(exportedSpans([request]).map((s) => s.traceId))]);
+}
+
+const traceparent = (traceId: string): string => `00-${traceId}-b7ad6b7169203331-01`;
+const A = '0af7651916cd43dd8448eb211c80319c';
+const B = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+describe('coalesced export in workerd', () => {
+  const worker = useWorker(() => ({
+    entry: new URL('./fixtures/coalesce-worker.ts', import.meta.url).pathname,
+    compatibilityFlags: ['nodejs_compat'],
+    bindings: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+  }));
+
+  it('sends a later request’s trace in the export of an earlier one still waiting', async () => {
+    await receiver.reset();
+    await (await worker.fetch('/', { headers: { traceparent: traceparent(A) } })).text();
+    await (await worker.fetch('/', { headers: { traceparent: traceparent(B) } })).text();
+    await expect.poll(exports, { timeout: 5_000 }).toEqual([[A, B]]);
+    // Nothing more follows: the second request found its trace taken along.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await exports()).toEqual([[A, B]]);
+  });
+
+  it('sends a lone trace by its own request once the bound has passed', async () => {
+    await receiver.reset();
+    const sent = performance.now();
+    await (await worker.fetch('/', { headers: { traceparent: traceparent(A) } })).text();
+    await expect.poll(exports, { timeout: 5_000 }).toEqual([[A]]);
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(250);
+  });
+
+  it('exports a stream’s trace once the stream ends, long after its handler returned', async () => {
+    await receiver.reset();
+    const response = await worker.fetch('/stream?ms=2500', { headers: { traceparent: traceparent(B) } });
+    const body = await response.text();
+    expect(body.split('\n\n').filter((event) => event === 'data: tick').length).toBeGreaterThan(10);
+    await expect.poll(exports, { timeout: 5_000 }).toEqual([[B]]);
+    const [server] = exportedSpans(
+      (await (await fetch(`${receiver.url}/received`)).json()) as RecordedRequest[],
+    );
+    const bytes = server?.attributes?.find((a) => a.key === 'http.response.body.size')?.value;
+    expect(bytes).toEqual({ intValue: String(body.length) });
+  }, 15_000);
+});
