@@ -6,7 +6,7 @@
 // With `--floor`: workerd only, where a client span's cost comes from (no client span, a
 // hand-made one that ends at the headers, edgetrace's, which ends with the body).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -25,22 +25,29 @@ interface Variant {
   /** The variant's module, relative to src/variants, without its extension. */
   file: string;
   node: boolean;
+  /** Whether to measure workerd CPU per request (every variant of the main run). @default true */
+  cpu?: boolean;
+  /** `traceBuffer.coalesceMs` for the `edgetrace-bound` variant. */
+  bound?: number;
 }
 
 const VARIANTS: Variant[] = [
   { name: 'bare Hono', file: 'bare', node: true },
   { name: 'edgetrace', file: 'edgetrace', node: true },
+  { name: 'edgetrace, per-request export', file: 'edgetrace-per-request', node: false },
   { name: 'OpenTelemetry SDK 3.x + @hono/otel', file: 'official', node: true },
-  { name: '@microlabs/otel-cf-workers', file: 'microlabs', node: false },
+  // Its waitUntil promises never settle under an execution context of the benchmark's own (it
+  // waits on the runtime's), so its CPU per request with exports awaited cannot be taken.
+  { name: '@microlabs/otel-cf-workers', file: 'microlabs', node: false, cpu: false },
   // In its own package (bench/vercel): it needs the OpenTelemetry SDK 2.x.
   { name: '@vercel/otel + @hono/otel', file: '../../vercel/variant', node: true },
 ];
 
 const FLOOR_VARIANTS: Variant[] = [
-  { name: 'bare Hono', file: 'bare', node: false },
-  { name: 'tracing(), no client span', file: 'floor-no-client-span', node: false },
-  { name: 'tracing() + hand-made CLIENT span', file: 'floor-hand-made-span', node: false },
-  { name: 'edgetrace (tracing() + instrumentFetch())', file: 'edgetrace', node: false },
+  { name: 'bare Hono', file: 'bare', node: false, cpu: false },
+  { name: 'tracing(), no client span', file: 'floor-no-client-span', node: false, cpu: false },
+  { name: 'tracing() + hand-made CLIENT span', file: 'floor-hand-made-span', node: false, cpu: false },
+  { name: 'edgetrace (tracing() + instrumentFetch())', file: 'edgetrace', node: false, cpu: false },
 ];
 
 const here = import.meta.dirname;
@@ -57,8 +64,14 @@ async function loop(handler, path, n, env, ctx) {
   }
 }`;
 
-async function bundle(entry: string, platform: 'node' | 'neutral', minify: boolean): Promise<Uint8Array> {
+async function bundle(
+  entry: string,
+  platform: 'node' | 'neutral',
+  minify: boolean,
+  define: Record<string, string> = {},
+): Promise<Uint8Array> {
   const result = await build({
+    define,
     stdin: { contents: entry, resolveDir: `${here}/variants`, loader: 'ts' },
     bundle: true,
     minify,
@@ -164,21 +177,85 @@ async function runNode(variant: Variant): Promise<{ timing: NodeResult; cold: Fi
 }
 
 // --- workerd: the loop runs inside the Worker, timed from outside per batch of requests.
+// \`/__cpu\` runs \`n\` requests, \`c\` at a time, each with an execution context of its own whose
+// waitUntil promises are awaited before it answers, so every export's work falls in the batch.
 const WORKER_ENTRY = (file: string) => `
 import handler from './${file}.ts';
 ${LOOP}
+async function pool(handler, path, n, c, env) {
+  const pending = [];
+  const ctx = { waitUntil: (p) => void pending.push(p), passThroughOnException() {}, props: {} };
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      const request = new Request('http://bench.local' + path, { headers: { traceparent: '${TRACEPARENT}' } });
+      const response = await handler.fetch(request, env, ctx);
+      await response.text();
+    }
+  };
+  await Promise.all(Array.from({ length: c }, worker));
+  while (pending.length > 0) await Promise.allSettled(pending.splice(0));
+}
 export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
-    if (url.pathname !== '/__loop') return handler.fetch(request, env, ctx);
-    await loop(handler, url.searchParams.get('path'), Number(url.searchParams.get('n')), env, ctx);
+    const path = url.searchParams.get('path');
+    const n = Number(url.searchParams.get('n'));
+    if (url.pathname === '/__loop') await loop(handler, path, n, env, ctx);
+    else if (url.pathname === '/__cpu') await pool(handler, path, n, Number(url.searchParams.get('c')), env);
+    else return handler.fetch(request, env, ctx);
     return new Response('done');
   },
 };
 `;
 
-async function runWorkerd(variant: Variant): Promise<{ plain: number[]; fetch: number[] }> {
-  const script = new TextDecoder().decode(await bundle(WORKER_ENTRY(variant.file), 'neutral', false));
+/** The workerd processes this benchmark started (Miniflare's child), by walking /proc. */
+function workerdPids(): number[] {
+  const parents = new Map<number, { ppid: number; comm: string }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), { ppid, comm });
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  const ours = (pid: number): boolean => {
+    for (let at = parents.get(pid); at !== undefined; at = parents.get(at.ppid)) {
+      if (at.ppid === process.pid) return true;
+    }
+    return false;
+  };
+  return [...parents].filter(([pid, p]) => p.comm === 'workerd' && ours(pid)).map(([pid]) => pid);
+}
+
+/** CPU time of the given processes, every thread, in nanoseconds (/proc/<pid>/task/<tid>/schedstat). */
+function cpuNs(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    }
+  }
+  return total;
+}
+
+interface WorkerdTimes {
+  plain: number[];
+  fetch: number[];
+  /** µs of workerd CPU per /fetch request, exports included: one at a time, and 50 at a time. */
+  cpu1: number[];
+  cpu50: number[];
+}
+
+async function runWorkerd(variant: Variant, cpuOnly = false): Promise<WorkerdTimes> {
+  const script = new TextDecoder().decode(
+    await bundle(WORKER_ENTRY(variant.file), 'neutral', false, { COALESCE_MS: String(variant.bound ?? 0) }),
+  );
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       telemetry: { enabled: false },
@@ -196,13 +273,28 @@ async function runWorkerd(variant: Variant): Promise<{ plain: number[]; fetch: n
     if (text !== 'done') throw new Error(`${variant.name} in workerd: ${text.slice(0, 300)}`);
     return ((performance.now() - t0) * 1000) / n;
   };
+  const pids = workerdPids();
+  const cpu = async (c: number, n: number): Promise<number> => {
+    const before = cpuNs(pids);
+    const response = await mf.dispatchFetch(`${base}__cpu?path=/fetch&n=${n}&c=${c}`);
+    const text = await response.text();
+    if (text !== 'done') throw new Error(`${variant.name} in workerd: ${text.slice(0, 300)}`);
+    return (cpuNs(pids) - before) / 1000 / n;
+  };
   try {
     await batch('/plain', 500);
     await batch('/fetch', 500);
-    const result = { plain: [] as number[], fetch: [] as number[] };
+    await cpu(50, 500);
+    const result: WorkerdTimes = { plain: [], fetch: [], cpu1: [], cpu50: [] };
     for (let run = 0; run < RUNS; run++) {
-      result.plain.push(await batch('/plain', WORKERD_REQUESTS));
-      result.fetch.push(await batch('/fetch', WORKERD_REQUESTS));
+      if (!cpuOnly) {
+        result.plain.push(await batch('/plain', WORKERD_REQUESTS));
+        result.fetch.push(await batch('/fetch', WORKERD_REQUESTS));
+      }
+      if (variant.cpu !== false) {
+        result.cpu1.push(await cpu(1, WORKERD_REQUESTS));
+        result.cpu50.push(await cpu(50, WORKERD_REQUESTS));
+      }
     }
     return result;
   } finally {
@@ -222,7 +314,24 @@ interface Row {
   variant: Variant;
   size: { min: number; gzip: number };
   node?: { plain: Figure; fetch: Figure; heapGrowth: number; alloc: number; cold: Figure };
-  workerd: { plain: Figure; fetch: Figure };
+  workerd: { plain: Figure; fetch: Figure; cpu1: Figure; cpu50: Figure };
+}
+
+if (process.argv.includes('--cpu')) {
+  // workerd CPU only, for every variant that runs there, and edgetrace at several coalescing bounds.
+  const bounds = [1, 5, 20, 50, 200];
+  const variants: Variant[] = [
+    ...VARIANTS.filter((v) => v.file !== '../../vercel/variant' && v.cpu !== false),
+    ...bounds.map((ms) => ({ name: `edgetrace, coalesceMs ${ms}`, file: 'edgetrace-bound', node: false, bound: ms })),
+  ];
+  console.log('| workerd CPU per /fetch (µs) | 1 at a time | 50 at a time |');
+  console.log('| --- | --- | --- |');
+  for (const variant of variants) {
+    process.stderr.write(`measuring ${variant.name}...\n`);
+    const { cpu1, cpu50 } = await runWorkerd(variant, true);
+    console.log(`| ${variant.name} | ${us(figure(cpu1))} | ${us(figure(cpu50))} |`);
+  }
+  process.exit(0);
 }
 
 if (process.argv.includes('--floor')) {
@@ -244,7 +353,16 @@ for (const variant of VARIANTS) {
   process.stderr.write(`measuring ${variant.name}...\n`);
   const size = await bundleSize(variant);
   const workerd = await runWorkerd(variant);
-  const row: Row = { variant, size, workerd: { plain: figure(workerd.plain), fetch: figure(workerd.fetch) } };
+  const row: Row = {
+    variant,
+    size,
+    workerd: {
+      plain: figure(workerd.plain),
+      fetch: figure(workerd.fetch),
+      cpu1: figure(workerd.cpu1),
+      cpu50: figure(workerd.cpu50),
+    },
+  };
   if (variant.node) {
     const { timing, cold } = await runNode(variant);
     row.node = {
@@ -288,6 +406,18 @@ for (const row of rows) {
     `| ${row.variant.name} | ${kb(row.size.min)} | ${kb(row.size.gzip)} | ${kb(row.size.gzip - bare.size.gzip)} | ${node ? us(node.cold) : '—'} | ${node ? `${(node.heapGrowth / 1024).toFixed(0)} KB` : '—'} | ${node ? `${(node.alloc / 1024).toFixed(1)} KB` : '—'} |`,
   );
 }
+console.log(
+  '\nworkerd CPU per /fetch request (µs, every thread of the workerd process, exports included): one request at a time, and 50 at a time.\n',
+);
+console.log('| variant | 1 at a time | added | 50 at a time | added |');
+console.log('| --- | --- | --- | --- | --- |');
+const cpuAdded = (row: Row, key: 'cpu1' | 'cpu50'): number => row.workerd[key].median - bare.workerd[key].median;
+for (const row of rows) {
+  const { cpu1, cpu50 } = row.workerd;
+  console.log(
+    `| ${row.variant.name} | ${us(cpu1)} | ${cpuAdded(row, 'cpu1').toFixed(1)} | ${us(cpu50)} | ${cpuAdded(row, 'cpu50').toFixed(1)} |`,
+  );
+}
 const ours = rows.find((r) => r.variant.file === 'edgetrace');
 const official = rows.find((r) => r.variant.file === 'official');
 if (ours !== undefined && official !== undefined) {
@@ -298,6 +428,13 @@ if (ours !== undefined && official !== undefined) {
       console.log(`- ${where} /${route}: ${ratio.toFixed(2)}`);
     }
   }
+  const perRequest = rows.find((r) => r.variant.file === 'edgetrace-per-request');
+  if (perRequest !== undefined) {
+    const one = cpuAdded(perRequest, 'cpu1') / cpuAdded(official, 'cpu1');
+    console.log(`- workerd CPU, per-request export, 1 at a time: ${one.toFixed(2)} (goal: at most 0.7)`);
+  }
+  const fifty = cpuAdded(ours, 'cpu50') / cpuAdded(official, 'cpu50');
+  console.log(`- workerd CPU, coalesced export, 50 at a time: ${fifty.toFixed(2)} (goal: at most 0.3)`);
   const growth = (ours.size.gzip - bare.size.gzip) / 1024;
   console.log(`- bundle growth over bare Hono: ${growth.toFixed(1)} KB gzip (goal: at most 8 KB)`);
   if (ours.node !== undefined && bare.node !== undefined) {
