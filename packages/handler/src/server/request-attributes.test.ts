@@ -170,4 +170,11 @@ describe('clientAddressOf', () => {
     expect(clientAddressOf(new Headers())).toBeUndefined();
     expect(clientAddressOf(new Headers({ 'cf-connecting-ip': '', 'x-forwarded-for': '' }))).toBeUndefined();
   });
+
+  it('treats an empty x-real-ip as absent, as it does the other two', () => {
+    expect(clientAddressOf(new Headers({ 'x-forwarded-for': '', 'x-real-ip': '' }))).toBeUndefined();
+    const request = new Request('https://a.example/', { headers: { 'x-real-ip': '' } });
+    const { attributes } = requestAttributes(request, { requestHeaders: [], clientAddress: true });
+    expect(attributes).not.toHaveProperty('client.address');
+  });
 });
