@@ -159,6 +159,22 @@ describe('compileSkip', () => {
     expect(skipped('https://a.example/')).toBe(false);
   });
 
+  it('skips every matching request with a global or sticky RegExp, not every other one', () => {
+    const global = /^\/internal\//g;
+    const skipped = compileSkip([global, /\/ping/y], pathOf, ENTRY);
+    const paths = ['/internal/a', '/internal/b', '/internal/c', '/ping', '/ping', '/x/ping'];
+    expect(paths.map((path) => skipped(`https://a.example${path}`))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    // The user's RegExp is left as it was.
+    expect(global.lastIndex).toBe(0);
+  });
+
   it('asks a skip function, and skips only on true', () => {
     const skipped = compileSkip((url: string) => url.endsWith('/ping'), pathOf, ENTRY);
     expect(skipped('https://a.example/ping')).toBe(true);
