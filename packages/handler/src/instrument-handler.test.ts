@@ -288,6 +288,20 @@ describe('instrumentHandler(): options and runtimes', () => {
     expect(server?.attributes['faas.coldstart']).toBeUndefined();
   });
 
+  it('answers with tail sampling on and OTEL_TRACES_EXPORTER=none, rather than failing every request', async () => {
+    const answer: Handler = () => new Response('ok');
+    const handler = instrumentHandler(answer, { tail: { slowerThanMs: 100 } });
+    const execution = executionContext();
+    const response = await handler(
+      new Request('https://a.example/', { headers: { traceparent: PARENT } }),
+      { OTEL_TRACES_EXPORTER: 'none' },
+      execution.ctx,
+    );
+    expect(await response.text()).toBe('ok');
+    await execution.settled();
+    expect(execution.pending).toHaveLength(1);
+  });
+
   it('rejects a handler that is not a function, and unknown options with the nearest name', () => {
     expect(() => instrumentHandler(undefined as never)).toThrow(ConfigError);
     expect(() => instrumentHandler(() => new Response(), { rout: () => '/' } as never)).toThrow(

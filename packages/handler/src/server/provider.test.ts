@@ -128,6 +128,13 @@ describe('createProvider', () => {
     expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['child', 'root']);
   });
 
+  it('makes a provider with tail sampling when OTEL_TRACES_EXPORTER=none leaves nothing to export', () => {
+    const setup = setupOf({ providerOptions: { tail: { slowerThanMs: 100 } } });
+    const provider = createProvider(setup, ENTRY, { OTEL_TRACES_EXPORTER: 'none' }, true);
+    const span = provider.getTracer('test').startSpan('made');
+    expect(span.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
   it('registers the provider as the OpenTelemetry globals, unless register is false', () => {
     const unregistered = createProvider(setupOf({ exporter: createMemoryExporter() }), ENTRY, {}, true);
     expect(registered()).not.toBe(unregistered);

@@ -77,8 +77,11 @@ function makeProvider(
     typeof options.exporter === 'function'
       ? options.exporter(env ?? {})
       : (options.exporter ?? exporterFromEnv(env));
-  const { providerOptions } = options;
-  const perTrace = edge || providerOptions.tail !== undefined;
+  // With nothing to export (`OTEL_TRACES_EXPORTER=none`) there is no trace to keep or drop:
+  // tail sampling is left out, or createTracerProvider would refuse it on every request.
+  const { tail, ...rest } = options.providerOptions;
+  const providerOptions = exporter === undefined ? rest : options.providerOptions;
+  const perTrace = edge || tail !== undefined;
   return createTracerProvider({
     ...providerOptions,
     ...(asyncLocalStorage === undefined ? {} : { asyncLocalStorage }),
