@@ -172,6 +172,32 @@ describe('createProvider', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
+  it('shares one provider when object options are written out equal at each entry point', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const exporter = createMemoryExporter();
+    const sampler = createTracerProvider().sampler;
+    const options = (region: string): ProviderSetup =>
+      setupOf({
+        exporter,
+        register: true,
+        providerOptions: {
+          resource: { 'cloud.region': region, tags: ['a', 'b'] },
+          tail: { slowerThanMs: 500 },
+          sampler,
+        },
+      });
+    const first = createProvider(options('eu'), 'tracing()', {}, true);
+    expect(createProvider(options('eu'), ENTRY, {}, true)).toBe(first);
+    expect(warn).not.toHaveBeenCalled();
+    expect(createProvider(options('us'), ENTRY, {}, true)).not.toBe(first);
+    // A sampler, clock or propagator is compared as the object it is.
+    const otherSampler = setupOf({
+      ...options('eu'),
+      providerOptions: { ...options('eu').providerOptions, sampler: createTracerProvider().sampler },
+    });
+    expect(createProvider(otherSampler, ENTRY, {}, true)).not.toBe(first);
+  });
+
   it('makes a second provider for different options, and reports its failed registration once', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const first = createProvider(
