@@ -156,6 +156,101 @@ describe('instrumentHandler(): the server span', () => {
   });
 });
 
+describe('instrumentHandler(): options passed through to the span', () => {
+  it('records allow-listed request and response headers as arrays, whatever the case they were named in', async () => {
+    const { run } = traced(
+      () => {
+        const headers = new Headers({ 'cache-control': 'no-store', 'x-secret': 's' });
+        headers.append('set-cookie', 'a=1');
+        headers.append('set-cookie', 'b=2');
+        return new Response('ok', { headers });
+      },
+      { requestHeaders: ['X-Request-Id', 'Accept'], responseHeaders: ['Cache-Control', 'Set-Cookie'] },
+    );
+    const { server } = await run('https://a.example/', {
+      headers: { 'x-request-id': 'r-1', authorization: 'Bearer s' },
+    });
+    const headers = Object.entries(server?.attributes ?? {}).filter(([key]) => key.includes('.header.'));
+    expect(Object.fromEntries(headers)).toEqual({
+      'http.request.header.x-request-id': ['r-1'],
+      'http.response.header.cache-control': ['no-store'],
+      'http.response.header.set-cookie': ['a=1', 'b=2'],
+    });
+  });
+
+  it('records client.address only with clientAddress on', async () => {
+    const init = { headers: { 'cf-connecting-ip': '203.0.113.9', 'x-forwarded-for': '10.0.0.1' } };
+    const on = traced(() => new Response('ok'), { clientAddress: true });
+    expect((await on.run('https://a.example/', init)).server?.attributes['client.address']).toBe(
+      '203.0.113.9',
+    );
+    const off = traced(() => new Response('ok'));
+    expect((await off.run('https://a.example/', init)).server?.attributes).not.toHaveProperty(
+      'client.address',
+    );
+  });
+
+  it('asks a custom isStreaming whether the span ends with the body or at once', async () => {
+    const exporter = createMemoryExporter();
+    const answer: Handler = (request) =>
+      new URL(request.url).pathname === '/sse'
+        ? new Response('data: 1\n\n', { headers: { 'content-type': 'text/event-stream' } })
+        : new Response('chunk', { headers: { 'x-stream': '1' } });
+    const handler = instrumentHandler(answer, {
+      exporter,
+      isStreaming: (response) => response.headers.get('x-stream') === '1',
+    });
+    const sse = executionContext();
+    // Server-sent events, but not a stream by this test: ended before its body is read.
+    await handler(new Request('https://a.example/sse'), {}, sse.ctx);
+    expect(sse.pending).toHaveLength(1);
+    await sse.settled();
+    expect(exporter.getFinishedSpans()).toHaveLength(1);
+    exporter.reset();
+    const custom = executionContext();
+    const response = await handler(new Request('https://a.example/custom'), {}, custom.ctx);
+    expect(custom.pending).toHaveLength(0);
+    expect(await response.text()).toBe('chunk');
+    await custom.settled();
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.attributes['http.response.body.size']).toBe(5);
+  });
+
+  it('passes tail sampling, the sampler and the clock on: a sampled-out trace is kept when slow or failed', async () => {
+    let clock = 1_000_000;
+    const delays: Record<string, number> = { '/slow': 150, '/fast': 50, '/fail': 10 };
+    const { run } = traced(
+      (request) => {
+        const path = new URL(request.url).pathname;
+        clock += delays[path] ?? 0;
+        return new Response('x', { status: path === '/fail' ? 500 : 200 });
+      },
+      { sampler: 'always_off', tail: { slowerThanMs: 100 }, now: () => clock },
+    );
+    const slow = await run('https://a.example/slow');
+    expect(slow.spans).toHaveLength(1);
+    expect((slow.server?.endTime ?? 0) - (slow.server?.startTime ?? 0)).toBe(150);
+    expect((await run('https://a.example/fast')).spans).toEqual([]);
+    expect((await run('https://a.example/fail')).server?.attributes['http.response.status_code']).toBe(500);
+  });
+
+  it('hands back what a handler returned that is not a Response, ends its span and reports once', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const exporter = createMemoryExporter();
+    const notResponse = { body: 'ok' } as unknown as Response;
+    const handler = instrumentHandler((_request: Request, _env: unknown, _ctx: unknown) => notResponse, {
+      exporter,
+    });
+    for (let i = 0; i < 2; i++) {
+      const execution = executionContext();
+      expect(await handler(new Request('https://a.example/'), {}, execution.ctx)).toBe(notResponse);
+      await execution.settled();
+    }
+    expect(exporter.getFinishedSpans().map((s) => s.ended)).toEqual([true, true]);
+    expect(error).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('instrumentHandler(): how the span ends', () => {
   it('ends a streamed response’s span when the stream ends, and hands its trace to waitUntil only then', async () => {
     const encoder = new TextEncoder();
@@ -286,6 +381,20 @@ describe('instrumentHandler(): options and runtimes', () => {
     const [server] = exporter.getFinishedSpans() as SpanData[];
     expect(server?.kind).toBe(SpanKind.SERVER);
     expect(server?.attributes['faas.coldstart']).toBeUndefined();
+  });
+
+  it('answers with tail sampling on and OTEL_TRACES_EXPORTER=none, rather than failing every request', async () => {
+    const answer: Handler = () => new Response('ok');
+    const handler = instrumentHandler(answer, { tail: { slowerThanMs: 100 } });
+    const execution = executionContext();
+    const response = await handler(
+      new Request('https://a.example/', { headers: { traceparent: PARENT } }),
+      { OTEL_TRACES_EXPORTER: 'none' },
+      execution.ctx,
+    );
+    expect(await response.text()).toBe('ok');
+    await execution.settled();
+    expect(execution.pending).toHaveLength(1);
   });
 
   it('rejects a handler that is not a function, and unknown options with the nearest name', () => {

@@ -184,10 +184,18 @@ export function compileSkip<T>(
     );
   }
   const paths = new Set(skip.filter((s): s is string => typeof s === 'string'));
-  const patterns = skip.filter((s): s is RegExp => s instanceof RegExp);
+  // Copies, tested from the start each time: a global or sticky RegExp's `test` goes on from its
+  // `lastIndex`, so the same path would otherwise be skipped only every other request.
+  const patterns = skip.filter((s): s is RegExp => s instanceof RegExp).map((p) => new RegExp(p));
   if (paths.size === 0 && patterns.length === 0) return () => false;
   return (input) => {
     const path = pathOf(input);
-    return paths.has(path) || patterns.some((p) => p.test(path));
+    return (
+      paths.has(path) ||
+      patterns.some((p) => {
+        p.lastIndex = 0;
+        return p.test(path);
+      })
+    );
   };
 }

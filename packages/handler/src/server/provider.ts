@@ -43,13 +43,32 @@ interface IsolateProvider {
   readonly provider: EdgeTracerProvider;
 }
 
+/**
+ * Whether two option values are equal: the same value, or plain objects and arrays (`resource`,
+ * `tail`, `spanLimits` written inline at each entry point) equal key by key. Anything else — a
+ * sampler, a clock, a propagator — must be the same object.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!isPlain(a) || !isPlain(b) || Array.isArray(a) !== Array.isArray(b)) return false;
+  const first = a as Record<string, unknown>;
+  const second = b as Record<string, unknown>;
+  const names = Object.keys(first);
+  return (
+    names.length === Object.keys(second).length &&
+    names.every((name) => Object.hasOwn(second, name) && sameValue(first[name], second[name]))
+  );
+}
+
+function isPlain(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return Array.isArray(value) || prototype === Object.prototype || prototype === null;
+}
+
 /** Whether two entry points asked for the same provider: the same exporter, and options equal value by value. */
 function sameSetup(a: ProviderSetup, b: ProviderSetup): boolean {
-  if (a.exporter !== b.exporter) return false;
-  const first = a.providerOptions as Record<string, unknown>;
-  const second = b.providerOptions as Record<string, unknown>;
-  const names = Object.keys(first);
-  return names.length === Object.keys(second).length && names.every((name) => first[name] === second[name]);
+  return a.exporter === b.exporter && sameValue(a.providerOptions, b.providerOptions);
 }
 
 /** The provider another entry point made from the same options, while it is still the registered one. */
@@ -84,8 +103,11 @@ function makeProvider(
     typeof options.exporter === 'function'
       ? options.exporter(env ?? {})
       : (options.exporter ?? exporterFromEnv(env));
-  const { providerOptions } = options;
-  const perTrace = edge || providerOptions.tail !== undefined;
+  // With nothing to export (`OTEL_TRACES_EXPORTER=none`) there is no trace to keep or drop:
+  // tail sampling is left out, or createTracerProvider would refuse it on every request.
+  const { tail, ...rest } = options.providerOptions;
+  const providerOptions = exporter === undefined ? rest : options.providerOptions;
+  const perTrace = edge || tail !== undefined;
   // On Workers every trace is flushed in its request's waitUntil: finished traces may leave together.
   const traceBuffer =
     edge && providerOptions.traceBuffer?.coalesceMs === undefined

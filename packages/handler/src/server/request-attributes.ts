@@ -15,7 +15,8 @@ export function clientAddressOf(headers: Headers): string | undefined {
   if (cloudflare !== null && cloudflare !== '') return cloudflare;
   const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
   if (forwarded !== undefined && forwarded !== '') return forwarded;
-  return headers.get('x-real-ip') ?? undefined;
+  const real = headers.get('x-real-ip');
+  return real !== null && real !== '' ? real : undefined;
 }
 
 interface CloudflareProperties {
