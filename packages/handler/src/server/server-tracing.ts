@@ -194,6 +194,14 @@ export class ServerTracing {
     const { span, name, startTime, endSpan } = started;
     const setup = this.#setup;
     const now = started.tracing.provider.now;
+    if (!isResponse(response)) {
+      // The runtime turns this into its own error (a 500 on Workers): the span says why.
+      const what = response === null ? 'null' : typeof response;
+      span.setAttribute('http.response.status_code', 500);
+      endSpan({ kind: 'error', error: new TypeError(`the handler returned ${what}, not a Response`) });
+      flush(started);
+      return response;
+    }
     try {
       const { route, error } = answer;
       if (route !== undefined) {
@@ -235,6 +243,16 @@ export class ServerTracing {
       return response;
     }
   }
+}
+
+/**
+ * Whether `value` is a Response: by shape, since a Response from another realm or polyfill is
+ * not `instanceof` this one's.
+ */
+function isResponse(value: unknown): value is Response {
+  if (value instanceof Response) return true;
+  const candidate = value as Partial<Response> | null;
+  return typeof candidate?.status === 'number' && typeof candidate.headers?.get === 'function';
 }
 
 /** A response with `value` appended to its `name` header, copied when its headers are immutable (a fetched response). */
