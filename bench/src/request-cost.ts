@@ -6,12 +6,16 @@
 // With `--floor`: workerd only, where a client span's cost comes from (no client span, a
 // hand-made one that ends at the headers, edgetrace's, which ends with the body).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { builtinModules } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { COMPATIBILITY_DATE } from '../../vitest.config.ts';
+// biome-ignore lint/correctness/useImportExtensions: Node runs this file by stripping types, so the .ts name
+import { cpuNs, workerdPids } from './workerd-cpu.ts';
 
 const RUNS = 7;
 const NODE_REQUESTS = 5000;
@@ -71,7 +75,8 @@ async function bundle(
   define: Record<string, string> = {},
 ): Promise<Uint8Array> {
   const result = await build({
-    define,
+    // The collector URL and coalescing bound a workerd run may set (stub-fetch.ts, edgetrace-bound.ts).
+    define: { COALESCE_MS: '0', COLLECTOR_URL: '""', ...define },
     stdin: { contents: entry, resolveDir: `${here}/variants`, loader: 'ts' },
     bundle: true,
     minify,
@@ -210,52 +215,20 @@ export default {
 };
 `;
 
-/** The workerd processes this benchmark started (Miniflare's child), by walking /proc. */
-function workerdPids(): number[] {
-  const parents = new Map<number, { ppid: number; comm: string }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(Number(entry), { ppid, comm });
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  const ours = (pid: number): boolean => {
-    for (let at = parents.get(pid); at !== undefined; at = parents.get(at.ppid)) {
-      if (at.ppid === process.pid) return true;
-    }
-    return false;
-  };
-  return [...parents].filter(([pid, p]) => p.comm === 'workerd' && ours(pid)).map(([pid]) => pid);
-}
-
-/** CPU time of the given processes, every thread, in nanoseconds (/proc/<pid>/task/<tid>/schedstat). */
-function cpuNs(pids: number[]): number {
-  let total = 0;
-  for (const pid of pids) {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    }
-  }
-  return total;
-}
-
 interface WorkerdTimes {
   plain: number[];
   fetch: number[];
   /** µs of workerd CPU per /fetch request, exports included: one at a time, and 50 at a time. */
   cpu1: number[];
   cpu50: number[];
+  /** Requests per export that reached the collector, over the CPU runs. */
+  requestsPerExport: number[];
 }
 
-async function runWorkerd(variant: Variant, cpuOnly = false): Promise<WorkerdTimes> {
-  const script = new TextDecoder().decode(
-    await bundle(WORKER_ENTRY(variant.file), 'neutral', false, { COALESCE_MS: String(variant.bound ?? 0) }),
-  );
+/** A variant's Worker in workerd (Miniflare); `collector` set: its exports go there over HTTP. */
+async function startVariant(variant: Variant, collector = ''): Promise<{ mf: Miniflare; base: URL }> {
+  const define = { COALESCE_MS: String(variant.bound ?? 0), COLLECTOR_URL: JSON.stringify(collector) };
+  const script = new TextDecoder().decode(await bundle(WORKER_ENTRY(variant.file), 'neutral', false, define));
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       telemetry: { enabled: false },
@@ -265,42 +238,92 @@ async function runWorkerd(variant: Variant, cpuOnly = false): Promise<WorkerdTim
       compatibilityFlags: ['nodejs_compat'],
     }),
   );
-  const base = await mf.ready;
+  return { mf, base: await mf.ready };
+}
+
+/** Runs a batch route of the Worker; throws unless it answered `done`. */
+async function runBatch(variant: Variant, mf: Miniflare, url: string): Promise<void> {
+  const text = await (await mf.dispatchFetch(url)).text();
+  if (text !== 'done') throw new Error(`${variant.name} in workerd: ${text.slice(0, 300)}`);
+}
+
+/** Wall µs per request with the in-process collector stub (no network timed). */
+async function wallTimes(variant: Variant): Promise<{ plain: number[]; fetch: number[] }> {
+  const { mf, base } = await startVariant(variant);
   const batch = async (path: string, n: number): Promise<number> => {
     const t0 = performance.now();
-    const response = await mf.dispatchFetch(`${base}__loop?path=${path}&n=${n}`);
-    const text = await response.text();
-    if (text !== 'done') throw new Error(`${variant.name} in workerd: ${text.slice(0, 300)}`);
+    await runBatch(variant, mf, `${base}__loop?path=${path}&n=${n}`);
     return ((performance.now() - t0) * 1000) / n;
-  };
-  const pids = workerdPids();
-  const cpu = async (c: number, n: number): Promise<number> => {
-    const before = cpuNs(pids);
-    const response = await mf.dispatchFetch(`${base}__cpu?path=/fetch&n=${n}&c=${c}`);
-    const text = await response.text();
-    if (text !== 'done') throw new Error(`${variant.name} in workerd: ${text.slice(0, 300)}`);
-    return (cpuNs(pids) - before) / 1000 / n;
   };
   try {
     await batch('/plain', 500);
     await batch('/fetch', 500);
-    await cpu(50, 500);
-    const result: WorkerdTimes = { plain: [], fetch: [], cpu1: [], cpu50: [] };
+    const result = { plain: [] as number[], fetch: [] as number[] };
     for (let run = 0; run < RUNS; run++) {
-      if (!cpuOnly) {
-        result.plain.push(await batch('/plain', WORKERD_REQUESTS));
-        result.fetch.push(await batch('/fetch', WORKERD_REQUESTS));
-      }
-      if (variant.cpu !== false) {
-        result.cpu1.push(await cpu(1, WORKERD_REQUESTS));
-        result.cpu50.push(await cpu(50, WORKERD_REQUESTS));
-      }
+      result.plain.push(await batch('/plain', WORKERD_REQUESTS));
+      result.fetch.push(await batch('/fetch', WORKERD_REQUESTS));
     }
     return result;
   } finally {
     await mf.dispose();
   }
 }
+
+/**
+ * workerd CPU µs per /fetch request, every export awaited and sent over HTTP to a collector on
+ * 127.0.0.1 (as real exports are: a subrequest each), one request at a time and 50 at a time.
+ */
+async function cpuTimes(
+  variant: Variant,
+): Promise<{ cpu1: number[]; cpu50: number[]; requestsPerExport: number[] }> {
+  const { mf, base } = await startVariant(variant, collector.url);
+  const pids = workerdPids();
+  const exportsBefore = collector.requests();
+  let sent = 0;
+  const cpu = async (c: number, n: number): Promise<number> => {
+    const before = cpuNs(pids);
+    await runBatch(variant, mf, `${base}__cpu?path=/fetch&n=${n}&c=${c}`);
+    sent += n;
+    return (cpuNs(pids) - before) / 1000 / n;
+  };
+  try {
+    await cpu(50, 500);
+    const result = { cpu1: [] as number[], cpu50: [] as number[], requestsPerExport: [] as number[] };
+    for (let run = 0; run < RUNS; run++) {
+      result.cpu1.push(await cpu(1, WORKERD_REQUESTS));
+      result.cpu50.push(await cpu(50, WORKERD_REQUESTS));
+    }
+    result.requestsPerExport.push(sent / Math.max(1, collector.requests() - exportsBefore));
+    return result;
+  } finally {
+    await mf.dispose();
+  }
+}
+
+async function runWorkerd(variant: Variant, cpuOnly = false): Promise<WorkerdTimes> {
+  const wall = cpuOnly ? { plain: [], fetch: [] } : await wallTimes(variant);
+  const cpu =
+    variant.cpu === false ? { cpu1: [], cpu50: [], requestsPerExport: [] } : await cpuTimes(variant);
+  return { ...wall, ...cpu };
+}
+
+/** A collector on 127.0.0.1 that reads each export and answers 200, as a real one would. */
+function startCollector(): Promise<{ url: string; requests: () => number; close: () => void }> {
+  let requests = 0;
+  const server = createServer((request, response) => {
+    requests++;
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ url: `http://127.0.0.1:${port}`, requests: () => requests, close: () => server.close() });
+    });
+  });
+}
+
+const collector = await startCollector();
 
 async function bundleSize(variant: Variant): Promise<{ min: number; gzip: number }> {
   const bytes = await bundle(`export { default } from './${variant.file}.ts';`, 'neutral', true);
@@ -322,15 +345,22 @@ if (process.argv.includes('--cpu')) {
   const bounds = [1, 5, 20, 50, 200];
   const variants: Variant[] = [
     ...VARIANTS.filter((v) => v.file !== '../../vercel/variant' && v.cpu !== false),
-    ...bounds.map((ms) => ({ name: `edgetrace, coalesceMs ${ms}`, file: 'edgetrace-bound', node: false, bound: ms })),
+    ...bounds.map((ms) => ({
+      name: `edgetrace, coalesceMs ${ms}`,
+      file: 'edgetrace-bound',
+      node: false,
+      bound: ms,
+    })),
   ];
-  console.log('| workerd CPU per /fetch (µs) | 1 at a time | 50 at a time |');
-  console.log('| --- | --- | --- |');
+  console.log('| workerd CPU per /fetch (µs) | 1 at a time | 50 at a time | requests per export |');
+  console.log('| --- | --- | --- | --- |');
   for (const variant of variants) {
     process.stderr.write(`measuring ${variant.name}...\n`);
-    const { cpu1, cpu50 } = await runWorkerd(variant, true);
-    console.log(`| ${variant.name} | ${us(figure(cpu1))} | ${us(figure(cpu50))} |`);
+    const { cpu1, cpu50, requestsPerExport } = await runWorkerd(variant, true);
+    const perExport = (requestsPerExport[0] ?? Number.NaN).toFixed(1);
+    console.log(`| ${variant.name} | ${us(figure(cpu1))} | ${us(figure(cpu50))} | ${perExport} |`);
   }
+  collector.close();
   process.exit(0);
 }
 
@@ -411,7 +441,8 @@ console.log(
 );
 console.log('| variant | 1 at a time | added | 50 at a time | added |');
 console.log('| --- | --- | --- | --- | --- |');
-const cpuAdded = (row: Row, key: 'cpu1' | 'cpu50'): number => row.workerd[key].median - bare.workerd[key].median;
+const cpuAdded = (row: Row, key: 'cpu1' | 'cpu50'): number =>
+  row.workerd[key].median - bare.workerd[key].median;
 for (const row of rows) {
   const { cpu1, cpu50 } = row.workerd;
   console.log(
@@ -449,3 +480,4 @@ if (ours !== undefined && official !== undefined) {
     );
   }
 }
+collector.close();
