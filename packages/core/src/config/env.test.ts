@@ -1,26 +1,11 @@
-// Reading OTEL_* variables: sources in order, typed readers with one warning and the default for
-// a bad value, process.env where it can be read, and the key=value list format.
-// https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/
-import { DiagLogLevel, diag } from '@opentelemetry/api';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useDiagCapture } from '../test-support/diag-capture.js';
 import { createEnvReader, parseKeyValueList, processEnv } from './env.js';
-import { resetReporting } from './report.js';
 
-let warnings: string[] = [];
-
-beforeEach(() => {
-  warnings = [];
-  const log = (message: string) => warnings.push(message);
-  diag.setLogger(
-    { warn: log, error: log, info: () => {}, debug: () => {}, verbose: () => {} },
-    DiagLogLevel.WARN,
-  );
-});
+const warnings = useDiagCapture();
 
 afterEach(() => {
-  diag.disable();
-  resetReporting();
   vi.unstubAllGlobals();
   vi.unstubAllEnvs();
 });

@@ -1,26 +1,14 @@
-// The drop counter: totals by reason, and one summary line per interval at most.
-import { DiagLogLevel, diag } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetReporting } from '../config/report.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useDiagCapture } from '../test-support/diag-capture.js';
 import { createDropCounter } from './drop-counter.js';
 
-let warnings: string[] = [];
 let time = 0;
 const now = () => time;
 
-beforeEach(() => {
-  warnings = [];
-  time = 1_700_000_000_000;
-  const log = (message: string) => warnings.push(message);
-  diag.setLogger(
-    { warn: log, error: log, info: () => {}, debug: () => {}, verbose: () => {} },
-    DiagLogLevel.WARN,
-  );
-});
+const warnings = useDiagCapture();
 
-afterEach(() => {
-  diag.disable();
-  resetReporting();
+beforeEach(() => {
+  time = 1_700_000_000_000;
 });
 
 describe('createDropCounter', () => {

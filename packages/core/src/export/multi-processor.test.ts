@@ -1,13 +1,11 @@
 // Fanning out to several processors: all are called, in order, and one that throws stops none.
-import { DiagLogLevel, diag, ROOT_CONTEXT } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetReporting } from '../config/report.js';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { describe, expect, it } from 'vitest';
+import { useDiagCapture } from '../test-support/diag-capture.js';
 import type { SpanData, SpanProcessor } from '../trace/types.js';
 import { createMultiProcessor } from './multi-processor.js';
 
 const span = { name: 's' } as SpanData;
-let errors: string[] = [];
-
 /** A processor that writes each call it gets into `calls`, under `name`. */
 function recording(name: string, calls: string[], fail: Partial<Record<keyof SpanProcessor, true>> = {}) {
   const act = (what: keyof SpanProcessor, detail = '') => {
@@ -23,18 +21,7 @@ function recording(name: string, calls: string[], fail: Partial<Record<keyof Spa
   return processor;
 }
 
-beforeEach(() => {
-  errors = [];
-  diag.setLogger(
-    { error: (m) => errors.push(m), warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} },
-    DiagLogLevel.ERROR,
-  );
-});
-
-afterEach(() => {
-  diag.disable();
-  resetReporting();
-});
+const errors = useDiagCapture('error');
 
 describe('createMultiProcessor', () => {
   it('is a processor that does nothing for none, and the processor itself for one', async () => {

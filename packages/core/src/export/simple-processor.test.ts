@@ -1,7 +1,7 @@
 // The simple processor: each sampled span exported as it ends; failures counted, never thrown.
 import { DiagLogLevel, diag } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetReporting } from '../config/report.js';
+import { describe, expect, it } from 'vitest';
+import { useDiagCapture } from '../test-support/diag-capture.js';
 import { createMemoryExporter } from '../trace/memory-exporter.js';
 import { createTracerProvider } from '../trace/provider.js';
 import {
@@ -12,8 +12,6 @@ import {
   type SpanExporter,
 } from '../trace/types.js';
 import { createSimpleProcessor } from './simple-processor.js';
-
-let warnings: string[] = [];
 
 /** A tracer whose spans go through a simple processor in front of `exporter`. */
 function tracerFor(exporter: SpanExporter, sampler?: Sampler) {
@@ -43,19 +41,7 @@ function heldExporter() {
   return { exporter, exported, release: () => release() };
 }
 
-beforeEach(() => {
-  warnings = [];
-  const log = (message: string) => warnings.push(message);
-  diag.setLogger(
-    { warn: log, error: log, info: () => {}, debug: () => {}, verbose: () => {} },
-    DiagLogLevel.WARN,
-  );
-});
-
-afterEach(() => {
-  diag.disable();
-  resetReporting();
-});
+const warnings = useDiagCapture();
 
 describe('createSimpleProcessor', () => {
   it('exports each span on its own as it ends, not when it starts', async () => {

@@ -2,17 +2,15 @@
 import {
   type Context,
   createContextKey,
-  DiagLogLevel,
   defaultTextMapGetter,
   defaultTextMapSetter,
-  diag,
   propagation,
   ROOT_CONTEXT,
   type TextMapPropagator,
   trace,
 } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetReporting } from '../config/report.js';
+import { describe, expect, it } from 'vitest';
+import { useDiagCapture } from '../test-support/diag-capture.js';
 import { createCompositePropagator, createDefaultPropagator } from './composite-propagator.js';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -41,20 +39,7 @@ const throwing: TextMapPropagator = {
   fields: () => ['x-broken', 'a'],
 };
 
-let warnings: string[] = [];
-
-beforeEach(() => {
-  warnings = [];
-  diag.setLogger(
-    { warn: (m) => warnings.push(m), error: () => {}, info: () => {}, debug: () => {}, verbose: () => {} },
-    DiagLogLevel.WARN,
-  );
-});
-
-afterEach(() => {
-  diag.disable();
-  resetReporting();
-});
+const warnings = useDiagCapture();
 
 describe('createCompositePropagator', () => {
   it('injects with each propagator in turn', () => {

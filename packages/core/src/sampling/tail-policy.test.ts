@@ -1,7 +1,7 @@
 // The tail decision over one finished local trace: each rule, their defaults, and decide()'s first say.
-import { DiagLogLevel, diag, type SpanContext, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetReporting } from '../config/report.js';
+import { type SpanContext, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
+import { describe, expect, it } from 'vitest';
+import { useDiagCapture } from '../test-support/diag-capture.js';
 import type { SpanData } from '../trace/types.js';
 import { isSampled, keepTrace, type TailPolicy } from './tail-policy.js';
 
@@ -41,20 +41,7 @@ function span({
 }
 
 const SAMPLED = TraceFlags.SAMPLED;
-let errors: string[] = [];
-
-beforeEach(() => {
-  errors = [];
-  diag.setLogger(
-    { error: (m) => errors.push(m), warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} },
-    DiagLogLevel.ERROR,
-  );
-});
-
-afterEach(() => {
-  diag.disable();
-  resetReporting();
-});
+const errors = useDiagCapture('error');
 
 describe('isSampled', () => {
   it('reads the sampled bit alone, whatever the Level 2 random bit says', () => {

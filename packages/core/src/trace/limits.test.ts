@@ -1,24 +1,15 @@
 // Span limits: OTEL_*_LIMIT variables, their precedence, and the spanLimits option's checks.
 // https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#attribute-limits
-import { DiagLogLevel, diag } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEnvReader } from '../config/env.js';
 import { ConfigError } from '../config/errors.js';
 import { resetReporting } from '../config/report.js';
+import { captureDiag } from '../test-support/diag-capture.js';
 import { resolveSpanLimits } from './limits.js';
 import type { SpanLimits } from './types.js';
 
 const NO_ENV = createEnvReader({});
-
-function captureWarnings(): string[] {
-  const warnings: string[] = [];
-  const log = (message: string) => warnings.push(message);
-  diag.setLogger(
-    { warn: log, error: log, info: () => {}, debug: () => {}, verbose: () => {} },
-    DiagLogLevel.WARN,
-  );
-  return warnings;
-}
 
 afterEach(() => {
   diag.disable();
@@ -84,7 +75,7 @@ describe('resolveSpanLimits', () => {
   });
 
   it('warns about a variable that is not a whole number ≥ 0 and uses the default', () => {
-    const warnings = captureWarnings();
+    const warnings = captureDiag();
     const env = createEnvReader({
       OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '1.5',
       OTEL_SPAN_EVENT_COUNT_LIMIT: '-3',

@@ -4,20 +4,11 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEnvReader, parseKeyValueList } from '../config/env.js';
 import { ConfigError } from '../config/errors.js';
+import { captureDiag } from '../test-support/diag-capture.js';
 import { createMemoryExporter } from './memory-exporter.js';
 import { createTracerProvider, type TracerProviderOptions } from './provider.js';
 import type { SpanData } from './types.js';
 import { VERSION } from './version.js';
-
-function captureWarnings(): string[] {
-  const warnings: string[] = [];
-  const log = (message: string) => warnings.push(message);
-  diag.setLogger(
-    { warn: log, error: log, info: () => {}, debug: () => {}, verbose: () => {} },
-    DiagLogLevel.WARN,
-  );
-  return warnings;
-}
 
 afterEach(() => {
   diag.disable();
@@ -78,7 +69,7 @@ describe('createTracerProvider configuration', () => {
   });
 
   it('warns once per invalid variable and uses the default', () => {
-    const warnings = captureWarnings();
+    const warnings = captureDiag();
     const provider = createTracerProvider({
       env: {
         OTEL_TRACES_SAMPLER: 'sometimes',
@@ -202,7 +193,7 @@ describe('env helpers', () => {
   });
 
   it('parses booleans and lists', () => {
-    const warnings = captureWarnings();
+    const warnings = captureDiag();
     const env = createEnvReader({ T: 'TRUE', F: 'false', X: 'yes', L: ' a, ,b ' });
     expect([env.boolean('T'), env.boolean('F'), env.boolean('X')]).toEqual([true, false, undefined]);
     expect(env.list('L')).toEqual(['a', 'b']);
