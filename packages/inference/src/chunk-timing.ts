@@ -11,13 +11,13 @@ export class ChunkTiming {
   #last = 0;
   #maxGap = 0;
 
-  /** Notes one content chunk at `at`; returns whether it was the first. */
-  tick(at: number): boolean {
+  /** Notes `count` content chunks that came together at `at`; returns whether the first of them was the stream's first. */
+  tick(at: number, count = 1): boolean {
     const first = this.first === undefined;
     if (first) this.first = at;
     else this.#maxGap = Math.max(this.#maxGap, at - this.#last);
     this.#last = at;
-    this.count++;
+    this.count += count;
     return first;
   }
 

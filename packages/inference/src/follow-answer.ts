@@ -6,18 +6,25 @@ import { type Clock, endSpanWithBody } from '@edgetrace/core/internal';
 import type { Span } from '@opentelemetry/api';
 import type { GenerationSpan } from './generation-span.js';
 import { createLineParser } from './ndjson.js';
-import { createEventParser, type EventParser, type EventParserOptions, type ServerSentEvent } from './sse.js';
+import {
+  createCountingEventParser,
+  type EventParser,
+  type EventParserOptions,
+  type ServerSentEvent,
+} from './sse.js';
 
 const LINE_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/json-seq'];
 
 /** The parser for a streamed answer, or `undefined` when the answer is a whole JSON document. */
 function streamParser(
   response: Response,
-  onEvent: (event: ServerSentEvent) => void,
+  generation: GenerationSpan,
   options: EventParserOptions,
 ): EventParser | undefined {
   const type = response.headers.get('content-type')?.toLowerCase() ?? '';
-  if (type.startsWith('text/event-stream')) return createEventParser(onEvent, options);
+  const onEvent = (event: ServerSentEvent): void => generation.event(event);
+  // The generation counts runs of text-only events rather than reading each (sse-lf.ts).
+  if (type.startsWith('text/event-stream')) return createCountingEventParser(onEvent, options, generation);
   if (LINE_TYPES.some((lines) => type.startsWith(lines))) return createLineParser(onEvent, options);
   return undefined;
 }
@@ -61,7 +68,7 @@ export async function followAnswer(
     generation.end({ kind: 'complete' });
     return response;
   }
-  const parse = streamParser(response, (event) => generation.event(event), {
+  const parse = streamParser(response, generation, {
     ...parserOptions,
     onOversized: () => generation.oversized(),
   });

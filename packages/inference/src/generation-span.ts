@@ -21,6 +21,7 @@ import { answerAttributes, wireAttributes } from './generation-attributes.js';
 import { IdleWatch } from './idle-watch.js';
 import { type Generation, type ProtocolAdapter, parseJson } from './protocols/types.js';
 import type { ServerSentEvent } from './sse.js';
+import type { EventCounter } from './sse-lf.js';
 
 /** A parsed event as hooks see it: the SSE fields, and `json` when the data is JSON. */
 export interface InferenceEvent extends ServerSentEvent {
@@ -47,7 +48,7 @@ export interface GenerationSpanOptions {
   readonly genAi: boolean;
 }
 
-export interface GenerationSpan {
+export interface GenerationSpan extends EventCounter {
   /** Reads one streamed event. */
   event(event: ServerSentEvent): void;
   /** Reads a whole JSON answer (or an error body). */
@@ -105,6 +106,27 @@ class GenerationTracker implements GenerationSpan {
     this.#ended = true;
     return this.#end(outcome);
   };
+
+  /**
+   * Whether a run of `count` events may be counted instead of read: text only, nobody wants the
+   * text, and not the stream's first (which sets the time to first chunk and carries the head).
+   */
+  countable(text: string, count: number): boolean {
+    const { adapter, onEvent } = this.#options;
+    return (
+      !this.#ended &&
+      this.#timing.count > 0 &&
+      onEvent === undefined &&
+      !this.#capturing() &&
+      adapter.contentOnlyRun?.(text, count) === true
+    );
+  }
+
+  /** `count` text-only events came together: timed as they would have been one by one. */
+  counted(count: number): void {
+    this.#idle.activity();
+    this.#tick(count);
+  }
 
   event(event: ServerSentEvent): void {
     if (this.#ended) return;
@@ -175,11 +197,11 @@ class GenerationTracker implements GenerationSpan {
     guarded(what, () => read(capture), undefined, 'debug');
   }
 
-  /** Times one content chunk; the first sets the time to first chunk. */
-  #tick(): void {
+  /** Times content chunks that came together (one by default); the stream's first sets the time to first chunk. */
+  #tick(count = 1): void {
     const { now, span, startTime, genAi } = this.#options;
     const at = now();
-    if (!this.#timing.tick(at)) return;
+    if (!this.#timing.tick(at, count)) return;
     span.setAttribute(
       genAi ? 'gen_ai.response.time_to_first_chunk' : TIME_TO_FIRST_CHUNK,
       (at - startTime) / 1000,

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEventParser, parseEventStream, type ServerSentEvent } from './sse.js';
+import {
+  createCompleteEventParser,
+  createEventParser,
+  parseEventStream,
+  type ServerSentEvent,
+} from './sse.js';
 
 const encoder = new TextEncoder();
 
@@ -127,5 +132,64 @@ describe('parseEventStream', () => {
       if (++count === 3) break;
     }
     expect(cancelled).toBe(true);
+  });
+});
+
+describe('createEventParser’s LF fast path against the complete parser', () => {
+  const line = fc.oneof(
+    fc.constantFrom(
+      'data: {"a":1}',
+      'data:x',
+      'data',
+      'data: ',
+      ': comment',
+      'event: delta',
+      'id: 7',
+      'retry: 50',
+    ),
+    fc.constantFrom('retry: x', 'event:', 'id', ':', 'data: é€😀', 'data:  two spaces', 'nocolon'),
+    fc.string({ maxLength: 12 }).map((s) => `data: ${s}`),
+  );
+  const stream = fc
+    .array(fc.tuple(fc.array(line, { maxLength: 4 }), fc.constantFrom('\n', '\n', '\n', '\r\n', '\r')), {
+      maxLength: 8,
+    })
+    .map((events) => events.map(([lines, end]) => `${lines.join(end)}${end}${end}`).join(''));
+
+  it('gives the same events, and the same oversized count, however the bytes are split', () => {
+    fc.assert(
+      fc.property(
+        stream,
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.constantFrom(16, 64, 1 << 20),
+        (text, cuts, max) => {
+          const chunks = split(encoder.encode(text), cuts);
+          const fast = parseAll(chunks, max);
+          const complete: ServerSentEvent[] = [];
+          let oversized = 0;
+          const parse = createCompleteEventParser((event) => complete.push(event), {
+            maxEventBytes: max,
+            onOversized: () => oversized++,
+          });
+          for (const chunk of split(encoder.encode(text), cuts)) parse(chunk);
+          expect(fast.events).toEqual(complete);
+          expect(fast.oversized).toBe(oversized);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('reads the usual stream without the complete parser: events framed across any split', () => {
+    const text = 'data: {"n":1}\n\ndata: {"n":2}\n\n: keep-alive\n\nevent: done\ndata: [DONE]\n\n';
+    for (let cut = 1; cut < text.length; cut++) {
+      const bytes = encoder.encode(text);
+      const { events } = parseAll([bytes.slice(0, cut), bytes.slice(cut)]);
+      expect(events.map((e) => [e.event, e.data])).toEqual([
+        ['', '{"n":1}'],
+        ['', '{"n":2}'],
+        ['done', '[DONE]'],
+      ]);
+    }
   });
 });

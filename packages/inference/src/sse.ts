@@ -1,4 +1,5 @@
-// Server-sent events parsing with the parser of @microsoft/fetch-event-source (its runtime-neutral
+// Server-sent events parsing: LF-delimited streams framed natively (sse-lf.ts), the rest with the
+// parser of @microsoft/fetch-event-source (its runtime-neutral
 // `parse.js`; its `fetchEventSource` needs `window` and cannot run in workerd). The CommonJS build:
 // the package's `lib/esm` is ESM without `"type": "module"`, whose named exports Node 22 before
 // 22.7 refuses; every runtime and bundler reads these `exports.x =` names. Guarded for what
@@ -6,6 +7,7 @@
 // transfer the original), and an event longer than a limit is skipped rather than buffered.
 // https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
 import { getLines, getMessages } from '@microsoft/fetch-event-source/lib/cjs/parse.js';
+import { createLfEventParser, type EventCounter } from './sse-lf.js';
 
 /** One parsed event. */
 export interface ServerSentEvent {
@@ -29,12 +31,36 @@ export type EventParser = (chunk: Uint8Array) => void;
 
 const NEWLINE = 10;
 const RETURN = 13;
+const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
+/**
+ * A push parser for server-sent events: LF-delimited streams through the native fast path
+ * (sse-lf.ts), anything else byte by byte through fetch-event-source's parser.
+ */
 export function createEventParser(
   onEvent: (event: ServerSentEvent) => void,
   options: EventParserOptions = {},
 ): EventParser {
-  const { maxEventBytes = 1024 * 1024, onOversized } = options;
+  return createCountingEventParser(onEvent, options, undefined);
+}
+
+/** {@link createEventParser}, with a counter (the inference span) that may take runs of events it only counts. */
+export function createCountingEventParser(
+  onEvent: (event: ServerSentEvent) => void,
+  options: EventParserOptions,
+  counter: EventCounter | undefined,
+): EventParser {
+  const { maxEventBytes = DEFAULT_MAX_EVENT_BYTES } = options;
+  const complete = (): EventParser => createCompleteEventParser(onEvent, options);
+  return createLfEventParser(onEvent, maxEventBytes, complete, counter);
+}
+
+/** The parser every stream can take: fetch-event-source's, line by line, with the size limit. */
+export function createCompleteEventParser(
+  onEvent: (event: ServerSentEvent) => void,
+  options: EventParserOptions = {},
+): EventParser {
+  const { maxEventBytes = DEFAULT_MAX_EVENT_BYTES, onOversized } = options;
   const fresh = () =>
     getLines(
       getMessages(

@@ -24,6 +24,20 @@ import {
   textOf,
 } from './types.js';
 
+/**
+ * What makes a streamed chunk more than text: a finish reason, usage, an error. One regular
+ * expression pass: on a 150-character chunk it costs a third of four `includes` scans.
+ */
+const CHUNK_FACTS = /"(?:finish_reason":"|usage":\{|error")/;
+const NO_FINISH = '"finish_reason":null';
+
+/** How many times `part` stands in `text`, by native search. */
+function occurrences(text: string, part: string): number {
+  let count = 0;
+  for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length)) count++;
+  return count;
+}
+
 /** Where OpenAI's fields differ from the common ones. */
 const PARAMETERS = { 'gen_ai.request.max_tokens': ['max_completion_tokens', 'max_tokens'] };
 
@@ -106,11 +120,9 @@ function createAdapter(chat: boolean): ProtocolAdapter {
       // its finish reason the generation is complete, whatever happens to the stream after.
       if (allChoicesFinished(generation)) generation.complete = true;
     },
-    contentOnly: (data) =>
-      data.includes('"finish_reason":null') &&
-      !data.includes('"finish_reason":"') &&
-      !data.includes('"usage":{') &&
-      !data.includes('"error"'),
+    contentOnly: (data) => data.includes('"finish_reason":null') && !CHUNK_FACTS.test(data),
+    // Each event has a null finish reason (one choice each) and none has a fact.
+    contentOnlyRun: (text, count) => occurrences(text, NO_FINISH) === count && !CHUNK_FACTS.test(text),
     response(body, generation, capture) {
       if (!isObject(body)) return;
       const error = readError(body.error);

@@ -100,6 +100,12 @@ export interface ProtocolAdapter {
    * test: JSON escapes every quote inside text, so these markers cannot come from the text.
    */
   contentOnly?(data: string): boolean;
+  /**
+   * Whether every one of the `count` events in `text` — a run of single-line `data:` events —
+   * is {@link contentOnly}, told from the run's text in a few native passes rather than event by
+   * event. Only where the answer is certain; `false` sends the run through {@link contentOnly}.
+   */
+  contentOnlyRun?(text: string, count: number): boolean;
 }
 
 export type JsonObject = Record<string, unknown>;

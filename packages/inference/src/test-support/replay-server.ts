@@ -1,5 +1,5 @@
 // A real HTTP server on 127.0.0.1 that replays a recorded transcript the way a test asks: whole,
-// in small pieces, cut off halfway (the connection destroyed), held open halfway (for aborts and
+// in small pieces, its first event and then the rest, cut off halfway (the connection destroyed), held open halfway (for aborts and
 // cancels while a read is pending), or as an error answer.
 import type { ServerResponse } from 'node:http';
 import { type ReceivedRequest, startUpstream, type Upstream } from '../../../../test/support/upstream.js';
@@ -8,6 +8,8 @@ import type { Recording } from './recordings.js';
 export type ReplayMode =
   | { readonly kind: 'whole' }
   | { readonly kind: 'pieces'; readonly size: number }
+  /** The first event alone, then the rest in one write: runs of events arrive together. */
+  | { readonly kind: 'first-then-rest' }
   /** Half the bytes, then the connection is destroyed. */
   | { readonly kind: 'cut' }
   /** Half the bytes, then nothing until the client goes away. */
@@ -45,8 +47,15 @@ async function write(response: ServerResponse, recording: Recording, mode: Repla
     response.end();
     return;
   }
-  // Half the stream, cut at an event boundary so the client has whole events to read.
   const separator = recording.contentType === 'application/x-ndjson' ? '\n' : '\n\n';
+  if (mode.kind === 'first-then-rest') {
+    const first = body.indexOf(separator);
+    response.write(body.subarray(0, first < 0 ? body.length : first + separator.length));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    response.end(first < 0 ? undefined : body.subarray(first + separator.length));
+    return;
+  }
+  // Half the stream, cut at an event boundary so the client has whole events to read.
   const middle = Math.floor(body.length / 2);
   const boundary = body.indexOf(separator, middle);
   response.write(body.subarray(0, boundary < 0 ? middle : boundary + separator.length));

@@ -1,0 +1,69 @@
+// The SSE fast path's counter: runs of single-line `data:` events offered whole, counted when the
+// counter takes them, read one by one when it does not or when the run holds anything else.
+import { describe, expect, it } from 'vitest';
+import { createCompleteEventParser, type ServerSentEvent } from './sse.js';
+import { createLfEventParser, type EventCounter } from './sse-lf.js';
+
+const encoder = new TextEncoder();
+
+function parser(countable: (text: string, count: number) => boolean) {
+  const events: string[] = [];
+  const offered: { text: string; count: number }[] = [];
+  const counted: number[] = [];
+  const counter: EventCounter = {
+    countable: (text, count) => {
+      offered.push({ text, count });
+      return countable(text, count);
+    },
+    counted: (count) => counted.push(count),
+  };
+  const onEvent = (event: ServerSentEvent) => events.push(event.data);
+  const parse = createLfEventParser(onEvent, 1 << 20, () => createCompleteEventParser(onEvent), counter);
+  return { parse, events, offered, counted };
+}
+
+describe('createLfEventParser with a counter', () => {
+  it('offers each chunk’s complete events as one run, and counts them instead of reading them', () => {
+    const { parse, events, offered, counted } = parser(() => true);
+    parse(encoder.encode('data: a\n\ndata: b\n\ndata: c'));
+    parse(encoder.encode('\n\ndata: d\n\n'));
+    expect(offered).toEqual([
+      { text: 'data: a\n\ndata: b\n\n', count: 2 },
+      { text: 'data: c\n\ndata: d\n\n', count: 2 },
+    ]);
+    expect(counted).toEqual([2, 2]);
+    expect(events).toEqual([]);
+  });
+
+  it('reads the events one by one when the counter declines the run', () => {
+    const { parse, events, counted } = parser((text) => !text.includes('finish'));
+    parse(encoder.encode('data: a\n\ndata: b\n\n'));
+    parse(encoder.encode('data: c\n\ndata: finish\n\n'));
+    expect(counted).toEqual([2]);
+    expect(events).toEqual(['c', 'finish']);
+  });
+
+  it('never offers a run with anything but single-line data events', () => {
+    for (const text of [
+      'data: a\n\n: keep-alive\n\n',
+      'event: delta\ndata: a\n\n',
+      'data: a\ndata: b\n\n',
+      'data: a\n\n\n',
+      'id: 1\ndata: a\n\n',
+    ]) {
+      const { parse, offered, counted, events } = parser(() => true);
+      parse(encoder.encode(text));
+      expect(offered).toEqual([]);
+      expect(counted).toEqual([]);
+      expect(events.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('keeps an odd line break for the next event rather than losing it', () => {
+    const { parse, events } = parser(() => false);
+    parse(encoder.encode('data: a\n\n\n'));
+    parse(encoder.encode('data: b\n\n'));
+    // The third line break is a blank line of its own: it ends an (empty) event, nothing more.
+    expect(events).toEqual(['a', 'b']);
+  });
+});

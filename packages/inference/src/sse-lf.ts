@@ -1,0 +1,163 @@
+// The fast path of the SSE parser, for the streams inference servers send: LF line ends and
+// events far below the size limit. The complete events of a chunk are decoded at once and framed
+// with native string search, so a byte is touched in JavaScript only where an event starts. The
+// rest of a stream hands over to the complete parser (sse.ts, fetch-event-source's, byte by byte)
+// at the first chunk that has a CR or could hold a line over the limit, from the start of the
+// event being read. Both give the same events; a property test in sse.test.ts compares them.
+//
+// A counter (the inference span's) may take a whole run of plain `data:` events without their
+// being framed one by one: it is shown the run's text, and when it says every event there only
+// carries text it wants no more of, it gets their number instead — the stream's middle, where a
+// generation spends its tokens, then costs a few native passes a chunk.
+import type { EventParser, ServerSentEvent } from './sse.js';
+
+/** Takes runs of events whole, when it can tell from their text that it needs no more. */
+export interface EventCounter {
+  /** Whether every one of the `count` events in `text` (each a single `data:` line) may be just counted. */
+  countable(text: string, count: number): boolean;
+  /** `count` events were counted instead of read. */
+  counted(count: number): void;
+}
+
+/** A run of events that are each a single `data:` line. */
+const DATA_EVENTS = /^(?:data:[^\n]*\n\n)+$/;
+
+const NEWLINE = 10;
+const RETURN = 13;
+
+interface Message {
+  data: string;
+  event: string;
+  id: string;
+  retry: number | undefined;
+}
+
+const newMessage = (): Message => ({ data: '', event: '', id: '', retry: undefined });
+
+/** One line's field, read as fetch-event-source reads it: `name: value`, one space after the colon dropped. */
+function readField(message: Message, line: string): void {
+  const colon = line.indexOf(':');
+  // No colon: not a field fetch-event-source reads; a leading colon: a comment.
+  if (colon <= 0) return;
+  const value = line.slice(colon + (line.charCodeAt(colon + 1) === 32 ? 2 : 1));
+  switch (line.slice(0, colon)) {
+    case 'data':
+      message.data = message.data ? `${message.data}\n${value}` : value;
+      return;
+    case 'event':
+      message.event = value;
+      return;
+    case 'id':
+      message.id = value;
+      return;
+    case 'retry': {
+      const retry = Number.parseInt(value, 10);
+      if (!Number.isNaN(retry)) message.retry = retry;
+    }
+  }
+}
+
+/**
+ * An SSE push parser that frames LF-delimited events natively and gives the rest of the stream
+ * to `fallback()` once a chunk has a CR or the event being read could pass `maxEventBytes`.
+ */
+export function createLfEventParser(
+  onEvent: (event: ServerSentEvent) => void,
+  maxEventBytes: number,
+  fallback: () => EventParser,
+  counter?: EventCounter,
+): EventParser {
+  const decoder = new TextDecoder();
+  let carry: Uint8Array | undefined; // the unfinished event's bytes, copied
+  let slow: EventParser | undefined;
+
+  const dispatch = (message: Message): void => {
+    // As the SSE spec says, an event with no data is not dispatched.
+    if (message.data !== '') onEvent(message);
+  };
+  const readEvent = (text: string): void => {
+    // The usual event: one `data:` line.
+    if (text.startsWith('data:') && !text.includes('\n')) {
+      const data = text.slice(text.charCodeAt(5) === 32 ? 6 : 5);
+      if (data !== '') onEvent({ data, event: '', id: '', retry: undefined });
+      return;
+    }
+    let message = newMessage();
+    for (const line of text.split('\n')) {
+      if (line !== '') {
+        readField(message, line);
+        continue;
+      }
+      dispatch(message); // a blank line inside: an event of its own ended there
+      message = newMessage();
+    }
+    dispatch(message);
+  };
+
+  /** Reads the complete events in `text`; returns where the unread rest starts. */
+  const readEvents = (text: string): number => {
+    let start = 0;
+    for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n', start)) {
+      readEvent(text.slice(start, end));
+      start = end + 2;
+    }
+    return start;
+  };
+  /** Counts the events of a run the counter takes whole; `false` when it does not. */
+  const countEvents = (text: string): boolean => {
+    if (counter === undefined) return false;
+    let count = 0;
+    for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n', end + 2)) count++;
+    if (!DATA_EVENTS.test(text) || !counter.countable(text, count)) return false;
+    counter.counted(count);
+    return true;
+  };
+
+  return (input) => {
+    if (slow !== undefined) {
+      slow(input);
+      return;
+    }
+    const carried = carry?.length ?? 0;
+    if (carried + input.length > maxEventBytes || input.includes(RETURN)) {
+      slow = fallback();
+      if (carry !== undefined) slow(carry);
+      carry = undefined;
+      slow(input);
+      return;
+    }
+    let chunk = input;
+    if (carry !== undefined) {
+      chunk = new Uint8Array(carried + input.length);
+      chunk.set(carry);
+      chunk.set(input, carried);
+    }
+    const end = lastEventEnd(chunk);
+    if (end === 0) {
+      carry = chunk.slice();
+      return;
+    }
+    // Complete events end at a line break, so the text decoded has no character cut in two.
+    const text = decoder.decode(chunk.subarray(0, end));
+    const read = countEvents(text) ? text.length : readEvents(text);
+    // An odd run of line breaks can leave one for the next event to start with.
+    const rest = chunk.subarray(end);
+    carry = read < text.length ? withNewline(rest) : rest.length > 0 ? rest.slice() : undefined;
+  };
+}
+
+/** Where the chunk's last complete event ends (after its blank line); 0 when none does. */
+function lastEventEnd(chunk: Uint8Array): number {
+  for (let at = chunk.lastIndexOf(NEWLINE); at > 0; at = chunk.lastIndexOf(NEWLINE, at - 1)) {
+    if (chunk[at - 1] === NEWLINE) return at + 1;
+  }
+  return 0;
+}
+
+/** A copy of `rest` after one line break: what an odd run of them left unread. */
+function withNewline(rest: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(rest.length + 1);
+  copy[0] = NEWLINE;
+  copy.set(rest, 1);
+  return copy;
+}
