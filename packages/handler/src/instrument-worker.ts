@@ -5,7 +5,7 @@
 // Handler methods this file does not know (`tail`, `email`, RPC methods) are passed through.
 // https://opentelemetry.io/docs/specs/semconv/faas/faas-spans/
 // https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/
-import { type OptionTable, optionNames } from '@edgetrace/core/internal';
+import { optionNames } from '@edgetrace/core/internal';
 import {
   type Attributes,
   type Link,
@@ -14,10 +14,15 @@ import {
   type TextMapGetter,
   trace,
 } from '@opentelemetry/api';
-import { checkHandler, type InstrumentHandlerOptions, traceRequests } from './instrument-handler.js';
+import {
+  checkHandler,
+  HANDLER_OPTIONS,
+  type InstrumentHandlerOptions,
+  traceRequests,
+} from './instrument-handler.js';
 import { MESSAGING_SYSTEM } from './instrument-queue.js';
 import { type Carrier, splitCarrier } from './queue-context.js';
-import { prepareServer, type ServerOptions } from './server/options.js';
+import { prepareServer } from './server/options.js';
 import { type InvocationStart, ServerTracing, type Tracing, waitUntilOf } from './server/server-tracing.js';
 
 /** The fields of a `ScheduledController` a span records. */
@@ -40,12 +45,6 @@ export interface QueueMessage {
 
 export type InstrumentWorkerOptions = InstrumentHandlerOptions;
 
-/** instrumentWorker's own options, beside the shared server options (those of its `fetch`). */
-const WORKER_OPTIONS: OptionTable<Omit<InstrumentWorkerOptions, keyof ServerOptions>> = {
-  route: true,
-  skip: true,
-};
-
 type Method = (this: unknown, ...args: never[]) => unknown;
 
 /**
@@ -61,7 +60,8 @@ export function instrumentWorker<W extends object>(worker: W, options: Instrumen
     'object',
   );
   const server = new ServerTracing(
-    prepareServer(options, entry, optionNames(WORKER_OPTIONS)),
+    // Its own options are its fetch handler's.
+    prepareServer(options, entry, optionNames(HANDLER_OPTIONS)),
     '@edgetrace/handler',
   );
   const traced = Object.create(Object.getPrototypeOf(worker), Object.getOwnPropertyDescriptors(worker)) as W;
