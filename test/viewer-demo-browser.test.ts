@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDemoStack } from './support/demo-stack.js';
 import { responseTraceId } from './support/otlp-spans.js';
 
-const DOCS = new URL('../apps/viewer/docs/', import.meta.url).pathname;
+// Test artefacts go to test-results/ (git-ignored); UPDATE_SCREENSHOTS=1 writes the README's.
+const DOCS = new URL(
+  process.env.UPDATE_SCREENSHOTS === '1' ? '../apps/viewer/docs/' : '../test-results/viewer/',
+  import.meta.url,
+).pathname;
+mkdirSync(DOCS, { recursive: true });
 const stack = useDemoStack({ OTEL_SERVICE_NAME: 'demo-worker' });
 let browser: Browser;
 const ids: Record<string, string> = {};
