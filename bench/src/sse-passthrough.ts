@@ -36,7 +36,10 @@ import { instrumentInference } from '@edgetrace/inference';
 import { Hono } from 'hono';
 const app = new Hono();
 app.post('/untraced', (c) => fetch(c.env.UPSTREAM + '/v1/chat/completions', { method: 'POST', body: '{"model":"llama","stream":true}' }));
-app.post('/js-stream', async (c) => {
+// The floor, twice: a pull stream with the default queue (it reads one chunk ahead of its
+// consumer), and with none (highWaterMark 0: it reads only when asked, as edgetrace's watcher
+// must, to tell a body nobody reads from one being read).
+const jsStream = (highWaterMark) => async (c) => {
   const upstream = await fetch(c.env.UPSTREAM + '/v1/chat/completions', { method: 'POST', body: '{"model":"llama","stream":true}' });
   const reader = upstream.body.getReader();
   const body = new ReadableStream({
@@ -46,9 +49,11 @@ app.post('/js-stream', async (c) => {
       else controller.enqueue(value);
     },
     cancel: (reason) => reader.cancel(reason),
-  });
+  }, highWaterMark === undefined ? undefined : { highWaterMark });
   return new Response(body, upstream);
-});
+};
+app.post('/js-stream', jsStream(undefined));
+app.post('/js-stream-on-demand', jsStream(0));
 const traced = new Hono();
 traced.use(tracing({ serviceName: 'bench', exporter: { export: async () => ({ ok: true }) } }));
 const inference = instrumentInference(fetch);
@@ -114,7 +119,12 @@ async function once(path: string): Promise<Run> {
 
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-const results: Record<string, Run[]> = { '/untraced': [], '/js-stream': [], '/traced': [] };
+const results: Record<string, Run[]> = {
+  '/untraced': [],
+  '/js-stream': [],
+  '/js-stream-on-demand': [],
+  '/traced': [],
+};
 for (const path of Object.keys(results)) await once(path); // warm-up
 for (let run = 0; run < RUNS; run++) {
   for (const path of Object.keys(results)) results[path]?.push(await once(path));
@@ -138,6 +148,7 @@ const row = (path: string) => {
 };
 const untraced = row('/untraced');
 const floor = row('/js-stream');
+const onDemand = row('/js-stream-on-demand');
 const traced = row('/traced');
 console.log(
   `SSE pass-through in workerd: ${EVENTS} events, ${(BODY.length / 1e6).toFixed(2)} MB, median of ${RUNS} runs\n`,
@@ -147,6 +158,7 @@ console.log('| --- | --- | --- | --- | --- |');
 for (const [name, r] of [
   ['untraced (the body piped natively)', untraced],
   ['bare JS pull stream, no work (the floor)', floor],
+  ['the same, reading only when asked (highWaterMark 0)', onDemand],
   ['traced (tracing + instrumentInference)', traced],
 ] as const) {
   console.log(
