@@ -66,4 +66,12 @@ describe('createLfEventParser with a counter', () => {
     // The third line break is a blank line of its own: it ends an (empty) event, nothing more.
     expect(events).toEqual(['a', 'b']);
   });
+
+  it('reads a long event that arrives over many chunks once, whole', () => {
+    const { parse, events } = parser(() => false);
+    const long = 'x'.repeat(300_000);
+    const bytes = encoder.encode(`data: a\n\ndata: ${long}\n\ndata: b\n\n`);
+    for (let at = 0; at < bytes.length; at += 1000) parse(bytes.subarray(at, at + 1000));
+    expect(events.map((e) => e.length)).toEqual([1, long.length, 1]);
+  });
 });

@@ -68,7 +68,8 @@ export function createLfEventParser(
   counter?: EventCounter,
 ): EventParser {
   const decoder = new TextDecoder();
-  let carry: Uint8Array | undefined; // the unfinished event's bytes, copied
+  let carry: Uint8Array[] = []; // the unfinished event's bytes, copied, as they came
+  let carried = 0; // their length
   let slow: EventParser | undefined;
 
   const dispatch = (message: Message): void => {
@@ -118,32 +119,48 @@ export function createLfEventParser(
       slow(input);
       return;
     }
-    const carried = carry?.length ?? 0;
     if (carried + input.length > maxEventBytes || input.includes(RETURN)) {
       slow = fallback();
-      if (carry !== undefined) slow(carry);
-      carry = undefined;
+      for (const part of carry) slow(part);
+      carry = [];
       slow(input);
       return;
     }
-    let chunk = input;
-    if (carry !== undefined) {
-      chunk = new Uint8Array(carried + input.length);
-      chunk.set(carry);
-      chunk.set(input, carried);
-    }
-    const end = lastEventEnd(chunk);
-    if (end === 0) {
-      carry = chunk.slice();
+    // A chunk that ends no event is only kept: joining it now would copy a long event's bytes
+    // again with every chunk that adds to it.
+    const last = carry.at(-1);
+    const joined = last !== undefined && last[last.length - 1] === NEWLINE && input[0] === NEWLINE;
+    if (!joined && lastEventEnd(input) === 0) {
+      carry.push(input.slice());
+      carried += input.length;
       return;
     }
+    const chunk = carry.length === 0 ? input : concat(carry, carried, input);
+    carry = [];
+    carried = 0;
+    const end = lastEventEnd(chunk);
     // Complete events end at a line break, so the text decoded has no character cut in two.
     const text = decoder.decode(chunk.subarray(0, end));
     const read = countEvents(text) ? text.length : readEvents(text);
     // An odd run of line breaks can leave one for the next event to start with.
-    const rest = chunk.subarray(end);
-    carry = read < text.length ? withNewline(rest) : rest.length > 0 ? rest.slice() : undefined;
+    const rest = read < text.length ? withNewline(chunk.subarray(end)) : chunk.slice(end);
+    if (rest.length > 0) {
+      carry.push(rest);
+      carried = rest.length;
+    }
   };
+}
+
+/** `parts` (of `length` bytes in all) and then `input`, in one array. */
+function concat(parts: readonly Uint8Array[], length: number, input: Uint8Array): Uint8Array {
+  const chunk = new Uint8Array(length + input.length);
+  let at = 0;
+  for (const part of parts) {
+    chunk.set(part, at);
+    at += part.length;
+  }
+  chunk.set(input, at);
+  return chunk;
 }
 
 /** Where the chunk's last complete event ends (after its blank line); 0 when none does. */
