@@ -177,3 +177,32 @@ describe('ollama adapter edge cases', () => {
     expect([g.complete, g.finishReasons, g.outputTokens]).toEqual([false, [], undefined]);
   });
 });
+
+describe('openai adapter: runs of events taken whole', () => {
+  const chunk = (tail: string): string =>
+    `data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"x"},${tail}}]}\n\n`;
+  const run = (...tails: string[]): string => tails.map(chunk).join('');
+  const contentOnlyRun = openaiChat.contentOnlyRun;
+
+  it('takes a run of text-only chunks, and agrees with contentOnly event by event', () => {
+    const text = run('"finish_reason":null', '"finish_reason":null', '"finish_reason":null');
+    expect(contentOnlyRun?.(text, 3)).toBe(true);
+    for (const event of text.split('\n\n').filter((e) => e !== '')) {
+      expect(openaiChat.contentOnly?.(event.slice(6))).toBe(true);
+    }
+  });
+
+  it('declines a run with a finish reason, usage or an error anywhere, or an event with no null finish reason', () => {
+    expect(contentOnlyRun?.(run('"finish_reason":null', '"finish_reason":"stop"'), 2)).toBe(false);
+    expect(
+      contentOnlyRun?.(run('"finish_reason":null', '"finish_reason":null,"usage":{"total_tokens":3}'), 2),
+    ).toBe(false);
+    expect(contentOnlyRun?.(run('"finish_reason":null', '"error":"x"'), 2)).toBe(false);
+    // The middle chunk names no finish reason: the run is read event by event.
+    expect(contentOnlyRun?.(run('"finish_reason":null', '"logprobs":null', '"finish_reason":null'), 3)).toBe(
+      false,
+    );
+    // A spaced null is not the marker: read event by event too, as contentOnly does.
+    expect(contentOnlyRun?.(run('"finish_reason": null'), 1)).toBe(false);
+  });
+});

@@ -31,11 +31,17 @@ import {
 const CHUNK_FACTS = /"(?:finish_reason":"|usage":\{|error")/;
 const NO_FINISH = '"finish_reason":null';
 
-/** How many times `part` stands in `text`, by native search. */
-function occurrences(text: string, part: string): number {
-  let count = 0;
-  for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length)) count++;
-  return count;
+/**
+ * Whether every event of a run (each ending in a blank line) holds `part`: searched backwards from
+ * each event's end, where a chunk's finish reason stands, so each search is a few characters.
+ */
+function eachEventHas(text: string, part: string): boolean {
+  let start = 0;
+  for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n', start)) {
+    if (text.lastIndexOf(part, end) < start) return false;
+    start = end + 2;
+  }
+  return true;
 }
 
 /** Where OpenAI's fields differ from the common ones. */
@@ -121,8 +127,8 @@ function createAdapter(chat: boolean): ProtocolAdapter {
       if (allChoicesFinished(generation)) generation.complete = true;
     },
     contentOnly: (data) => data.includes('"finish_reason":null') && !CHUNK_FACTS.test(data),
-    // Each event has a null finish reason (one choice each) and none has a fact.
-    contentOnlyRun: (text, count) => occurrences(text, NO_FINISH) === count && !CHUNK_FACTS.test(text),
+    // No fact anywhere in the run, and a null finish reason in each event.
+    contentOnlyRun: (text) => !CHUNK_FACTS.test(text) && eachEventHas(text, NO_FINISH),
     response(body, generation, capture) {
       if (!isObject(body)) return;
       const error = readError(body.error);
