@@ -2,7 +2,7 @@
 // and says why) and handed on as the same bytes; a stream (server-sent events or NDJSON) is
 // watched as it passes, through core's span-over-body; a JSON answer is read from a copy, so the
 // caller's body is never consumed.
-import { type Clock, endSpanWithBody } from '@edgetrace/core/internal';
+import { type Clock, endSpanWithBody, withBody } from '@edgetrace/core/internal';
 import type { Span } from '@opentelemetry/api';
 import type { GenerationSpan } from './generation-span.js';
 import { createLineParser } from './ndjson.js';
@@ -29,15 +29,6 @@ function streamParser(
   return undefined;
 }
 
-/** The same answer with `body` in place of its own. */
-function copyOf(response: Response, body: string | null): Response {
-  return new Response(body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-}
-
 export interface Following {
   readonly span: Span;
   readonly startTime: number;
@@ -58,11 +49,11 @@ export async function followAnswer(
       errorText = await response.text();
     } catch (error) {
       generation.end({ kind: 'error', error });
-      return copyOf(response, null);
+      return withBody(response, null);
     }
     generation.answer(errorText);
     generation.failHttp(response.status);
-    return copyOf(response, errorText);
+    return withBody(response, errorText);
   }
   if (response.body === null) {
     generation.end({ kind: 'complete' });

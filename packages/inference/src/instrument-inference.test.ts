@@ -98,7 +98,7 @@ async function post(
   path: string,
   body: unknown,
   options?: InstrumentInferenceOptions,
-): Promise<{ text: string; span: SpanData | undefined; start: number }> {
+): Promise<{ text: string; span: SpanData | undefined; start: number; response: Response }> {
   const start = clock;
   const response = await traced(options)(`${upstream.url}${path}`, {
     method: 'POST',
@@ -107,7 +107,7 @@ async function post(
   });
   const text = await response.text();
   await expect.poll(() => exporter.getFinishedSpans().length).toBeGreaterThan(0);
-  return { text, span: exporter.getFinishedSpans()[0], start };
+  return { text, span: exporter.getFinishedSpans()[0], start, response };
 }
 
 describe('instrumentInference: OpenAI-compatible chat, streamed', () => {
@@ -321,8 +321,12 @@ describe('instrumentInference: bad input', () => {
       error: { message: 'model overloaded', type: 'overloaded_error', code: 503 },
     });
     script = { status: 503, type: 'application/json', body };
-    const { text, span } = await post('/v1/chat/completions', OPENAI_CHAT_REQUEST);
+    const { text, span, response } = await post('/v1/chat/completions', OPENAI_CHAT_REQUEST);
     expect(text).toBe(body);
+    // The copy handed on is the fetched answer in all a caller reads of it.
+    expect(response.status).toBe(503);
+    expect(response.url).toBe(`${upstream.url}/v1/chat/completions`);
+    expect(response.headers.get('content-type')).toBe('application/json');
     expect(span?.attributes['http.response.status_code']).toBe(503);
     expect(span?.attributes['error.type']).toBe('overloaded_error');
     expect(span?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'model overloaded' });

@@ -94,4 +94,9 @@ describe('createLineParser', () => {
     expect(lines).toEqual(['{"k":1}']);
     expect(oversized).toBe(1);
   });
+
+  it('reads JSON text sequences (RFC 7464): the record separator before each record is not data', () => {
+    const { lines } = parseAll([encoder.encode('\u001e{"a":1}\n\u001e{"b":2}\r\n')]);
+    expect(lines).toEqual(['{"a":1}', '{"b":2}']);
+  });
 });

@@ -1,10 +1,12 @@
-// Newline-delimited JSON (Ollama's native API, `application/x-ndjson`): each line is one event.
+// Newline-delimited JSON (Ollama's native API, `application/x-ndjson`; JSON Lines; JSON text
+// sequences, whose records also start with RS): each line is one event.
 // A push parser like the SSE one, fed chunks as they pass, cutting nothing and keeping only the
 // unfinished last line; a line longer than the limit is skipped and counted, never buffered.
 // https://github.com/ndjson/ndjson-spec
 import type { EventParser, EventParserOptions, ServerSentEvent } from './sse.js';
 
 const NEWLINE = 10;
+const RECORD_SEPARATOR = 0x1e;
 
 /** Calls `onEvent` with each non-blank line as an event's `data` (its `event` and `id` are empty). */
 export function createLineParser(
@@ -17,7 +19,9 @@ export function createLineParser(
   let tailBytes = 0;
   let skipping = false;
   const emit = (line: string): void => {
-    const data = line.endsWith('\r') ? line.slice(0, -1) : line;
+    // JSON text sequences (RFC 7464, `application/json-seq`) start each record with RS.
+    const start = line.charCodeAt(0) === RECORD_SEPARATOR ? 1 : 0;
+    const data = line.slice(start, line.endsWith('\r') ? -1 : line.length);
     if (data.trim() !== '') onEvent({ event: '', data, id: '' });
   };
   /** Starts skipping the line being read: counted once, its bytes dropped up to its newline. */

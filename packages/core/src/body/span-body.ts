@@ -59,7 +59,7 @@ export interface SpanBodyOptions {
  * A response whose body is `body`, otherwise like `response`: status, headers, and the `url`
  * and `redirected` a fetched response carries.
  */
-export function withBody(response: Response, body: ReadableStream<Uint8Array>): Response {
+export function withBody(response: Response, body: ReadableStream<Uint8Array> | string | null): Response {
   const copy = new Response(body, {
     status: response.status,
     statusText: response.statusText,
