@@ -4,6 +4,7 @@
 // the README must show that file verbatim. And the mock server's README commands work.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createMemoryExporter, createTracerProvider } from '@edgetrace/core';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type MockServer, startMockInference } from '../apps/mock-inference/src/server.js';
@@ -11,9 +12,11 @@ import { type MockServer, startMockInference } from '../apps/mock-inference/src/
 const root = new URL('../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
 
-/** The first fenced block of `language` in a README. */
-function firstBlock(readme: string, language: string): string {
-  const match = new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``).exec(readme);
+/** The first fenced block of `language` in a README (after the line `heading`, when given). */
+function firstBlock(readme: string, language: string, heading?: string): string {
+  const from = heading === undefined ? 0 : readme.indexOf(`\n${heading}\n`);
+  if (from < 0) throw new Error(`no heading ${heading}`);
+  const match = new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``).exec(readme.slice(from));
   if (match?.[1] === undefined) throw new Error(`no ${language} block`);
   return match[1];
 }
@@ -23,9 +26,9 @@ function firstBlock(readme: string, language: string): string {
 const snippets = new URL('./.readme-snippets/', import.meta.url);
 let counter = 0;
 
-/** Writes `package`'s first README snippet, as printed, to a module and imports it. */
-async function runSnippet(pkg: string): Promise<Record<string, unknown>> {
-  const code = firstBlock(read(`packages/${pkg}/README.md`), 'ts');
+/** Writes `package`'s first README snippet (of a section, when given), as printed, to a module and imports it. */
+async function runSnippet(pkg: string, heading?: string): Promise<Record<string, unknown>> {
+  const code = firstBlock(read(`packages/${pkg}/README.md`), 'ts', heading);
   mkdirSync(snippets, { recursive: true });
   const file = new URL(`${pkg}-${counter++}.ts`, snippets);
   writeFileSync(file, code);
@@ -163,6 +166,84 @@ describe('README first snippets, run as printed', () => {
     await runSnippet('inference');
     expect(write.mock.calls.map((c) => c[0]).join('').length).toBeGreaterThan(0);
     expect(log).toHaveBeenCalledWith(4);
+  });
+});
+
+/** The console exporter's lines a spy saw, as spans: trace, id, parent, kind, name and the rest. */
+function printedSpans(log: { mock: { calls: unknown[][] } }) {
+  return log.mock.calls.flatMap((call) => {
+    const match = /^([0-9a-f]{32})\/([0-9a-f]{16}) ← (\S+) (\w+) "([^"]*)"(.*)$/.exec(String(call[0]));
+    return match
+      ? [{ trace: match[1], id: match[2], parent: match[3], kind: match[4], name: match[5], rest: match[6] }]
+      : [];
+  });
+}
+
+describe('README sections of each new entry point, their first snippet run as printed', () => {
+  const execution = () => {
+    const pending: Promise<unknown>[] = [];
+    return {
+      ctx: { waitUntil: (p: Promise<unknown>) => pending.push(p), passThroughOnException() {} },
+      pending,
+    };
+  };
+
+  it('@edgetrace/handler instrumentHandler: a SERVER span named by the route', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const { default: worker } = (await runSnippet('handler', '## `instrumentHandler(handler, options)`')) as {
+      default: { fetch: (request: Request, env: unknown, ctx: unknown) => Promise<Response> };
+    };
+    const { ctx, pending } = execution();
+    const response = await worker.fetch(
+      new Request('https://edge.example/users/42'),
+      { OTEL_TRACES_EXPORTER: 'console' },
+      ctx,
+    );
+    expect(await response.json()).toEqual({ id: '42' });
+    await Promise.all(pending);
+    const [span] = printedSpans(log);
+    expect(span).toMatchObject({ kind: 'SERVER', name: 'GET /users/:id', parent: 'root' });
+    expect(span?.rest).toContain('http.route="/users/:id"');
+  });
+
+  it('@edgetrace/handler instrumentWorker: a SERVER span per cron invocation', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const { default: worker } = (await runSnippet('handler', '## `instrumentWorker(worker, options)`')) as {
+      default: { scheduled: (event: unknown, env: unknown, ctx: unknown) => Promise<void> };
+    };
+    const { ctx, pending } = execution();
+    await worker.scheduled(
+      { cron: '0 3 * * *', scheduledTime: Date.UTC(2026, 10, 29, 3) },
+      { OTEL_TRACES_EXPORTER: 'console' },
+      ctx,
+    );
+    await Promise.all(pending);
+    expect(log.mock.calls.map(String)).toContain('nightly job for,0 3 * * *');
+    const [span] = printedSpans(log);
+    expect(span).toMatchObject({ kind: 'SERVER', name: 'scheduled 0 3 * * *' });
+    expect(span?.rest).toContain('faas.trigger="timer"');
+    expect(span?.rest).toContain('faas.time="2026-11-29T03:00:00.000Z"');
+  });
+
+  it('@edgetrace/handler instrumentQueue: the message carries the trace it was sent in', async () => {
+    const { enqueue } = (await runSnippet('handler', '## `instrumentQueue(queue, options)`')) as {
+      enqueue: (queue: unknown, prompt: string) => Promise<void>;
+    };
+    const provider = createTracerProvider({ exporter: createMemoryExporter() });
+    provider.register();
+    const sent: unknown[] = [];
+    const queue = { send: async (body: unknown) => void sent.push(body), sendBatch: async () => {} };
+    const parent = provider.getTracer('test').startSpan('request');
+    await context.with(trace.setSpan(context.active(), parent), () => enqueue(queue, 'later'));
+    const [body] = sent as { prompt: string; __traceContext: { traceparent: string } }[];
+    expect(body?.prompt).toBe('later');
+    expect(body?.__traceContext.traceparent).toMatch(new RegExp(`^00-${parent.spanContext().traceId}-`));
+  });
+
+  it('@edgetrace/fetch instrumentGlobalFetch: runs as printed and its restore leaves the global as it found it', async () => {
+    const original = globalThis.fetch;
+    await runSnippet('fetch', '## `instrumentGlobalFetch(options)`');
+    expect(globalThis.fetch).toBe(original);
   });
 });
 
