@@ -139,8 +139,11 @@ describe('instrumentQueue(): sendBatch and the rest of the binding', () => {
     expect(jobs.sent).toBe(binding.sent);
   });
 
-  it('rejects unknown options with the nearest name', () => {
+  it('rejects unknown options with the nearest name, and what is not a Queue binding with what to pass', () => {
     expect(() => instrumentQueue(new StandInQueue(), { queue: 'jobs' } as never)).toThrow(ConfigError);
+    for (const notQueue of [undefined, {}, { send: async () => {} }]) {
+      expect(() => instrumentQueue(notQueue as never)).toThrow(/instrumentQueue\(\): pass a Queue binding/);
+    }
   });
 
   it('joins the consumer to the producer’s trace through instrumentWorker', async () => {

@@ -2,7 +2,7 @@
 // PRODUCER span and put its trace context in each message (see queue-context.ts), so that the
 // consumer's span (`instrumentWorker`'s `queue`) continues or links to the producer's trace.
 // https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/
-import { VERSION } from '@edgetrace/core';
+import { ConfigError, VERSION } from '@edgetrace/core';
 import {
   checkOptionNames,
   type OptionTable,
@@ -62,6 +62,11 @@ export function instrumentQueue<Q extends QueueProducer<never>>(
   options: InstrumentQueueOptions = {},
 ): Q {
   checkOptionNames(options, OPTION_NAMES, 'instrumentQueue()');
+  if (typeof queue?.send !== 'function' || typeof queue.sendBatch !== 'function') {
+    throw new ConfigError(
+      'instrumentQueue(): pass a Queue binding (env.MY_QUEUE, declared under queues.producers in the wrangler configuration)',
+    );
+  }
   const { name } = options;
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(
     '@edgetrace/handler',
