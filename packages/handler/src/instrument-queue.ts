@@ -19,6 +19,7 @@ import {
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
+import { passThrough } from './objects.js';
 import { type Carrier, canCarry, withCarrier } from './queue-context.js';
 
 /** `messaging.system` for Cloudflare Queues (not in the conventions' list: a custom value, as they allow). */
@@ -122,13 +123,5 @@ export function instrumentQueue<Q extends QueueProducer<never>>(
     });
   };
 
-  return new Proxy(queue, {
-    get(target, property) {
-      if (property === 'send') return tracedSend;
-      if (property === 'sendBatch') return tracedSendBatch;
-      const value: unknown = Reflect.get(target, property, target);
-      // A binding's native methods check their receiver: call them on the binding itself.
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return passThrough(queue, { send: tracedSend, sendBatch: tracedSendBatch });
 }

@@ -21,6 +21,7 @@ import {
   traceRequests,
 } from './instrument-handler.js';
 import { MESSAGING_SYSTEM } from './instrument-queue.js';
+import { passThrough } from './objects.js';
 import { type Carrier, splitCarrier } from './queue-context.js';
 import { prepareServer } from './server/options.js';
 import { type InvocationStart, ServerTracing, type Tracing, waitUntilOf } from './server/server-tracing.js';
@@ -175,18 +176,7 @@ const carrierGetter: TextMapGetter<Carrier> = {
  */
 function withBodies(batch: QueueBatch, bodies: ReadonlyMap<QueueMessage, unknown>): QueueBatch {
   const messages = batch.messages.map((message) =>
-    bodies.has(message) ? passThrough(message, 'body', bodies.get(message)) : message,
+    bodies.has(message) ? passThrough(message, { body: bodies.get(message) }) : message,
   );
-  return passThrough(batch, 'messages', messages);
-}
-
-/** `target` with one property replaced; the rest read from (and methods bound to) `target`. */
-function passThrough<T extends object>(target: T, replaced: string, value: unknown): T {
-  return new Proxy(target, {
-    get(object, property) {
-      if (property === replaced) return value;
-      const own: unknown = Reflect.get(object, property, object);
-      return typeof own === 'function' ? own.bind(object) : own;
-    },
-  });
+  return passThrough(batch, { messages });
 }

@@ -5,17 +5,13 @@
 // an object, which code reading its own fields ignores. Bodies that are not plain objects
 // (strings, arrays, bytes, class instances) are sent as they are, without context.
 
+import { isPlainObject } from './objects.js';
+
 /** The key a message body carries its trace context under: the propagator's fields (`traceparent`, `tracestate`, ...). */
 export const TRACE_CONTEXT_KEY = '__traceContext';
 
 /** A trace-context carrier: header names to values, as the propagator writes them. */
 export type Carrier = Record<string, string>;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
 
 /** Whether `body` can carry trace context (a plain object). */
 export function canCarry(body: unknown): boolean {

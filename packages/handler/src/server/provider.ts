@@ -11,6 +11,7 @@ import {
 import { findAsyncLocalStorage, report } from '@edgetrace/core/internal';
 import { exporterFromEnv } from '@edgetrace/otlp';
 import { trace } from '@opentelemetry/api';
+import { isPlainObject } from '../objects.js';
 import type { ProviderSetup } from './options.js';
 
 function envOf(bindings: unknown): EnvSource | undefined {
@@ -60,11 +61,7 @@ function sameValue(a: unknown, b: unknown): boolean {
   );
 }
 
-function isPlain(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return Array.isArray(value) || prototype === Object.prototype || prototype === null;
-}
+const isPlain = (value: unknown): boolean => Array.isArray(value) || isPlainObject(value);
 
 /** Whether two entry points asked for the same provider: the same exporter, and options equal value by value. */
 function sameSetup(a: ProviderSetup, b: ProviderSetup): boolean {
