@@ -108,18 +108,13 @@ class GenerationTracker implements GenerationSpan {
   };
 
   /**
-   * Whether a run of `count` events may be counted instead of read: text only, nobody wants the
-   * text, and not the stream's first (which sets the time to first chunk and carries the head).
+   * How many events of a run may be counted instead of read (0: none): text only, nobody wants
+   * the text, and not the stream's first (which sets the time to first chunk and carries the head).
    */
-  countable(text: string, count: number): boolean {
+  countable(text: string): number {
     const { adapter, onEvent } = this.#options;
-    return (
-      !this.#ended &&
-      this.#timing.count > 0 &&
-      onEvent === undefined &&
-      !this.#capturing() &&
-      adapter.contentOnlyRun?.(text, count) === true
-    );
+    if (this.#ended || this.#timing.count === 0 || onEvent !== undefined || this.#capturing()) return 0;
+    return adapter.contentOnlyRun?.(text) ?? 0;
   }
 
   /** `count` text-only events came together: timed as they would have been one by one. */

@@ -21,7 +21,8 @@ export function createLineParser(
   const emit = (line: string): void => {
     // JSON text sequences (RFC 7464, `application/json-seq`) start each record with RS.
     const start = line.charCodeAt(0) === RECORD_SEPARATOR ? 1 : 0;
-    const data = line.slice(start, line.endsWith('\r') ? -1 : line.length);
+    const end = line.endsWith('\r') ? line.length - 1 : line.length;
+    const data = start === 0 && end === line.length ? line : line.slice(start, end);
     if (data.trim() !== '') onEvent({ event: '', data, id: '' });
   };
   /** Starts skipping the line being read: counted once, its bytes dropped up to its newline. */

@@ -6,14 +6,17 @@ import { createLfEventParser, type EventCounter } from './sse-lf.js';
 
 const encoder = new TextEncoder();
 
-function parser(countable: (text: string, count: number) => boolean) {
+/** The events of a run, as a counter that takes it would count them. */
+const eventsIn = (text: string): number => text.split('\n\n').length - 1;
+
+function parser(countable: (text: string) => boolean) {
   const events: string[] = [];
   const offered: { text: string; count: number }[] = [];
   const counted: number[] = [];
   const counter: EventCounter = {
-    countable: (text, count) => {
-      offered.push({ text, count });
-      return countable(text, count);
+    countable: (text) => {
+      offered.push({ text, count: eventsIn(text) });
+      return countable(text) ? eventsIn(text) : 0;
     },
     counted: (count) => counted.push(count),
   };

@@ -13,8 +13,11 @@ import type { EventParser, ServerSentEvent } from './sse.js';
 
 /** Takes runs of events whole, when it can tell from their text that it needs no more. */
 export interface EventCounter {
-  /** Whether every one of the `count` events in `text` (each a single `data:` line) may be just counted. */
-  countable(text: string, count: number): boolean;
+  /**
+   * How many events of `text` (a run of single-line `data:` events, each ending in a blank
+   * line) it takes whole: all of them, or 0 to have them read one by one.
+   */
+  countable(text: string): number;
   /** `count` events were counted instead of read. */
   counted(count: number): void;
 }
@@ -104,12 +107,11 @@ export function createLfEventParser(
     }
     return start;
   };
-  /** Counts the events of a run the counter takes whole; `false` when it does not. */
+  /** Hands a run to the counter; `false` when it does not take it whole. */
   const countEvents = (text: string): boolean => {
-    if (counter === undefined) return false;
-    let count = 0;
-    for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n', end + 2)) count++;
-    if (!DATA_EVENTS.test(text) || !counter.countable(text, count)) return false;
+    if (counter === undefined || !DATA_EVENTS.test(text)) return false;
+    const count = counter.countable(text);
+    if (count === 0) return false;
     counter.counted(count);
     return true;
   };
@@ -128,17 +130,19 @@ export function createLfEventParser(
     }
     // A chunk that ends no event is only kept: joining it now would copy a long event's bytes
     // again with every chunk that adds to it.
+    // Where the last event ends: in this chunk, or at the line break it adds to the carried one.
     const last = carry.at(-1);
+    const inInput = lastEventEnd(input);
     const joined = last !== undefined && last[last.length - 1] === NEWLINE && input[0] === NEWLINE;
-    if (!joined && lastEventEnd(input) === 0) {
+    if (inInput === 0 && !joined) {
       carry.push(input.slice());
       carried += input.length;
       return;
     }
+    const end = carried + (inInput > 0 ? inInput : 1);
     const chunk = carry.length === 0 ? input : concat(carry, carried, input);
     carry = [];
     carried = 0;
-    const end = lastEventEnd(chunk);
     // Complete events end at a line break, so the text decoded has no character cut in two.
     const text = decoder.decode(chunk.subarray(0, end));
     const read = countEvents(text) ? text.length : readEvents(text);

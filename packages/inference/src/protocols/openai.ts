@@ -32,16 +32,19 @@ const CHUNK_FACTS = /"(?:finish_reason":"|usage":\{|error")/;
 const NO_FINISH = '"finish_reason":null';
 
 /**
- * Whether every event of a run (each ending in a blank line) holds `part`: searched backwards from
- * each event's end, where a chunk's finish reason stands, so each search is a few characters.
+ * The number of events in a run (each ending in a blank line) when every one holds `part`, else 0:
+ * searched backwards from each event's end, where a chunk's finish reason stands, so each search
+ * is a few characters.
  */
-function eachEventHas(text: string, part: string): boolean {
+function eventsHaving(text: string, part: string): number {
+  let count = 0;
   let start = 0;
   for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n', start)) {
-    if (text.lastIndexOf(part, end) < start) return false;
+    if (text.lastIndexOf(part, end) < start) return 0;
+    count++;
     start = end + 2;
   }
-  return true;
+  return count;
 }
 
 /** Where OpenAI's fields differ from the common ones. */
@@ -128,7 +131,7 @@ function createAdapter(chat: boolean): ProtocolAdapter {
     },
     contentOnly: (data) => data.includes('"finish_reason":null') && !CHUNK_FACTS.test(data),
     // No fact anywhere in the run, and a null finish reason in each event.
-    contentOnlyRun: (text) => !CHUNK_FACTS.test(text) && eachEventHas(text, NO_FINISH),
+    contentOnlyRun: (text) => (CHUNK_FACTS.test(text) ? 0 : eventsHaving(text, NO_FINISH)),
     response(body, generation, capture) {
       if (!isObject(body)) return;
       const error = readError(body.error);

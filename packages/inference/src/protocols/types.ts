@@ -101,11 +101,12 @@ export interface ProtocolAdapter {
    */
   contentOnly?(data: string): boolean;
   /**
-   * Whether every one of the `count` events in `text` — a run of single-line `data:` events —
-   * is {@link contentOnly}, told from the run's text in a few native passes rather than event by
-   * event. Only where the answer is certain; `false` sends the run through {@link contentOnly}.
+   * The number of events in `text` — a run of single-line `data:` events, each ending in a blank
+   * line — when every one is {@link contentOnly}, told from the run's text in a few native passes
+   * rather than event by event; 0 unless the answer is certain, which sends the run through
+   * {@link contentOnly}.
    */
-  contentOnlyRun?(text: string, count: number): boolean;
+  contentOnlyRun?(text: string): number;
 }
 
 export type JsonObject = Record<string, unknown>;
