@@ -139,12 +139,7 @@ describe('README first snippets, run as printed', () => {
     expect(lines).toContain('warming [object Object]');
     expect(log.mock.calls.find((call) => call[0] === 'warming')?.[1]).toEqual({ model: 'm1' });
     expect(lines).toContain('tick');
-    const spans = lines.flatMap((line) => {
-      const match = /^([0-9a-f]{32})\/([0-9a-f]{16}) ← (\S+) (\w+) "([^"]*)"/.exec(line);
-      return match
-        ? [{ trace: match[1], id: match[2], parent: match[3], kind: match[4], name: match[5] }]
-        : [];
-    });
+    const spans = printedSpans(log);
     const find = (kind: string, name: string) => spans.find((s) => s.kind === kind && s.name === name);
     const server = find('SERVER', 'GET');
     const producer = find('PRODUCER', 'send jobs');
