@@ -225,7 +225,9 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await new Promise((resolve) => setTimeout(resolve, 1500)); // the viewer prints after a quiet second
-  console.log(`\n\x1b[1mOpen ${viewer} for the trace list, waterfalls and per-span percentiles.\x1b[0m`);
+  console.log(
+    `\n\x1b[1mOpen ${viewer} for the trace list, each trace's waterfall (where a generation spent its time) and the service levels per model.\x1b[0m`,
+  );
   console.log(
     `Send your own: curl -N ${worker}/v1/chat/completions -d '{"model":"llama","stream":true,"messages":[]}'`,
   );
