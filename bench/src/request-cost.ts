@@ -8,12 +8,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { builtinModules } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { COMPATIBILITY_DATE } from '../../vitest.config.ts';
+// biome-ignore lint/correctness/useImportExtensions: Node runs this file by stripping types, so the .ts name
+import { bundle } from './worker-bundle.ts';
 // biome-ignore lint/correctness/useImportExtensions: Node runs this file by stripping types, so the .ts name
 import { cpuNs, workerdPids } from './workerd-cpu.ts';
 
@@ -67,32 +67,6 @@ async function loop(handler, path, n, env, ctx) {
     await response.text();
   }
 }`;
-
-async function bundle(
-  entry: string,
-  platform: 'node' | 'neutral',
-  minify: boolean,
-  define: Record<string, string> = {},
-): Promise<Uint8Array> {
-  const result = await build({
-    // The collector URL and coalescing bound a workerd run may set (stub-fetch.ts, edgetrace-bound.ts).
-    define: { COALESCE_MS: '0', COLLECTOR_URL: '""', ...define },
-    stdin: { contents: entry, resolveDir: `${here}/variants`, loader: 'ts' },
-    bundle: true,
-    minify,
-    format: 'esm',
-    platform,
-    target: 'es2022',
-    write: false,
-    // Node built-ins stay imports: workerd provides them under nodejs_compat.
-    external: ['node:*', 'cloudflare:*', ...builtinModules],
-    ...(platform === 'neutral'
-      ? { mainFields: ['module', 'main'], conditions: ['workerd', 'worker', 'import'] }
-      : {}),
-    logLevel: 'error',
-  });
-  return result.outputFiles[0]?.contents ?? new Uint8Array();
-}
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);

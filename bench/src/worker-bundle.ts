@@ -1,0 +1,34 @@
+// Bundling a benchmark variant (src/variants) as wrangler would for a Worker (neutral platform,
+// the workerd and worker conditions), or for Node; shared by request-cost and bundle-floor.
+import { builtinModules } from 'node:module';
+import { build, type Plugin } from 'esbuild';
+
+const variants = `${import.meta.dirname}/variants`;
+
+export async function bundle(
+  entry: string,
+  platform: 'node' | 'neutral',
+  minify: boolean,
+  define: Record<string, string> = {},
+  plugins: Plugin[] = [],
+): Promise<Uint8Array> {
+  const result = await build({
+    // The collector URL and coalescing bound a workerd run may set (stub-fetch.ts, edgetrace-bound.ts).
+    define: { COALESCE_MS: '0', COLLECTOR_URL: '""', ...define },
+    stdin: { contents: entry, resolveDir: variants, loader: 'ts' },
+    bundle: true,
+    minify,
+    format: 'esm',
+    platform,
+    target: 'es2022',
+    write: false,
+    plugins,
+    // Node built-ins stay imports: workerd provides them under nodejs_compat.
+    external: ['node:*', 'cloudflare:*', ...builtinModules],
+    ...(platform === 'neutral'
+      ? { mainFields: ['module', 'main'], conditions: ['workerd', 'worker', 'import'] }
+      : {}),
+    logLevel: 'error',
+  });
+  return result.outputFiles[0]?.contents ?? new Uint8Array();
+}
