@@ -35,12 +35,31 @@ import { tracing } from '@edgetrace/hono';
 import { instrumentInference } from '@edgetrace/inference';
 import { Hono } from 'hono';
 const app = new Hono();
-app.post('/untraced', (c) => fetch(c.env.UPSTREAM + '/v1/chat/completions', { method: 'POST', body: '{"model":"llama","stream":true}' }));
+const CALL = { method: 'POST', body: '{"model":"llama","stream":true}' };
+// In isolation (\`?local\`), the upstream is the same bytes from memory, in the 4 KiB chunks workerd
+// reads from the network here: no socket, no client, only the JavaScript on the stream's path.
+let chunks;
+const fromMemory = async (_url, _init) => {
+  if (chunks === undefined) {
+    const bytes = new TextEncoder().encode(BODY_TEXT);
+    chunks = Array.from({ length: Math.ceil(bytes.length / 4096) }, (_, i) => bytes.subarray(i * 4096, (i + 1) * 4096));
+  }
+  let next = 0;
+  const body = new ReadableStream({
+    pull(controller) {
+      if (next < chunks.length) controller.enqueue(chunks[next++].slice());
+      else controller.close();
+    },
+  }, { highWaterMark: 0 });
+  return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+};
+const upstreamOf = (c) => (c.req.query('local') === undefined ? fetch(c.env.UPSTREAM + '/v1/chat/completions', CALL) : fromMemory());
+app.post('/untraced', (c) => upstreamOf(c));
 // The floor, twice: a pull stream with the default queue (it reads one chunk ahead of its
 // consumer), and with none (highWaterMark 0: it reads only when asked, as edgetrace's watcher
 // must, to tell a body nobody reads from one being read).
 const jsStream = (highWaterMark) => async (c) => {
-  const upstream = await fetch(c.env.UPSTREAM + '/v1/chat/completions', { method: 'POST', body: '{"model":"llama","stream":true}' });
+  const upstream = await upstreamOf(c);
   const reader = upstream.body.getReader();
   const body = new ReadableStream({
     async pull(controller) {
@@ -57,13 +76,28 @@ app.post('/js-stream-on-demand', jsStream(0));
 const traced = new Hono();
 traced.use(tracing({ serviceName: 'bench', exporter: { export: async () => ({ ok: true }) } }));
 const inference = instrumentInference(fetch);
-traced.post('/traced', (c) => inference(c.env.UPSTREAM + '/v1/chat/completions', { method: 'POST', body: '{"model":"llama","stream":true}' }));
+const inferenceFromMemory = instrumentInference(fromMemory);
+traced.post('/traced', (c) =>
+  (c.req.query('local') === undefined ? inference : inferenceFromMemory)(c.env.UPSTREAM + '/v1/chat/completions', CALL),
+);
+// Runs \`n\` requests of \`path\` in isolation, each body read to its end by the Worker itself.
+app.get('/in-isolate', async (c) => {
+  for (let i = 0; i < Number(c.req.query('n')); i++) {
+    const response = await app.request(c.req.query('path') + '?local', { method: 'POST' }, c.env, c.executionCtx);
+    const reader = response.body.getReader();
+    let bytes = 0;
+    for (let read = await reader.read(); !read.done; read = await reader.read()) bytes += read.value.byteLength;
+    if (bytes !== BODY_BYTES) throw new Error(c.req.query('path') + ': ' + bytes + ' bytes');
+  }
+  return c.text('ok');
+});
 app.route('/', traced);
 export default app;
 `;
 
 const bundled = await build({
   stdin: { contents: WORKER, resolveDir: import.meta.dirname, loader: 'ts' },
+  define: { BODY_TEXT: JSON.stringify(BODY.toString()), BODY_BYTES: String(BODY.length) },
   bundle: true,
   format: 'esm',
   platform: 'neutral',
@@ -129,6 +163,21 @@ for (const path of Object.keys(results)) await once(path); // warm-up
 for (let run = 0; run < RUNS; run++) {
   for (const path of Object.keys(results)) results[path]?.push(await once(path));
 }
+
+// In isolation: workerd CPU per event of each route's stream made and read inside the Worker.
+const ISOLATED = ['/untraced', '/js-stream', '/js-stream-on-demand', '/traced'];
+const ISOLATED_REQUESTS = 5;
+const isolated: Record<string, number[]> = Object.fromEntries(ISOLATED.map((path) => [path, []]));
+const inIsolation = async (path: string): Promise<number> => {
+  const cpuBefore = cpuNs(pids);
+  const response = await mf.dispatchFetch(`${base}in-isolate?path=${path}&n=${ISOLATED_REQUESTS}`);
+  if ((await response.text()) !== 'ok') throw new Error(`${path} in isolation failed`);
+  return (cpuNs(pids) - cpuBefore) / 1000 / ISOLATED_REQUESTS / (EVENTS + 2);
+};
+for (const path of ISOLATED) await inIsolation(path); // warm-up
+for (let run = 0; run < RUNS; run++) {
+  for (const path of ISOLATED) isolated[path]?.push(await inIsolation(path));
+}
 await mf.dispose();
 upstream.close();
 
@@ -172,3 +221,24 @@ console.log(
   `CPU per event over the floor: ${(traced.cpuPerEvent - floor.cpuPerEvent).toFixed(2)} µs; a 1,000-token generation: ${(((traced.cpuPerEvent - untraced.cpuPerEvent) * 1000) / 1000).toFixed(2)} ms over untraced`,
 );
 console.log(`First chunk added: ${(traced.first - untraced.first).toFixed(2)} ms (goal: under 1 ms)`);
+
+const isolatedCpu = (path: string): number => median(isolated[path] ?? []);
+console.log(
+  '\nIn isolation (the same bytes from memory in 4 KiB chunks, read by the Worker itself; workerd CPU per event, µs, median (min–max)):\n',
+);
+console.log('| stream | CPU per event (µs) |');
+console.log('| --- | --- |');
+for (const [name, path] of [
+  ['untraced (the upstream body returned)', '/untraced'],
+  ['bare JS pull stream (the floor)', '/js-stream'],
+  ['the same, reading only when asked', '/js-stream-on-demand'],
+  ['traced', '/traced'],
+] as const) {
+  const runs = isolated[path] ?? [];
+  console.log(
+    `| ${name} | ${isolatedCpu(path).toFixed(3)} (${Math.min(...runs).toFixed(3)}–${Math.max(...runs).toFixed(3)}) |`,
+  );
+}
+console.log(
+  `\nIn isolation, traced against the floor by CPU: ${(isolatedCpu('/js-stream') / isolatedCpu('/traced')).toFixed(2)}; against the floor that reads only when asked: ${(isolatedCpu('/js-stream-on-demand') / isolatedCpu('/traced')).toFixed(2)}`,
+);
