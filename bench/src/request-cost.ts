@@ -145,7 +145,8 @@ async function nodeRunner(variant: Variant): Promise<(args: string[], flags?: st
   };
 }
 
-async function runNode(variant: Variant): Promise<{ timing: NodeResult; cold: Figure }> {
+/** A variant's Node timings, and a function that times one cold start (a new process). */
+async function runNode(variant: Variant): Promise<{ timing: NodeResult; coldStart: () => number }> {
   const run = await nodeRunner(variant);
   const timing = JSON.parse(run([])) as NodeResult;
   const allocs = Array.from(
@@ -153,11 +154,7 @@ async function runNode(variant: Variant): Promise<{ timing: NodeResult; cold: Fi
     () => (JSON.parse(run(['alloc'], ['--max-semi-space-size=512'])) as { alloc: number }).alloc,
   );
   timing.alloc = median(allocs);
-  const colds = Array.from(
-    { length: COLD_STARTS },
-    () => (JSON.parse(run(['cold'])) as { cold: number }).cold,
-  );
-  return { timing, cold: figure(colds) };
+  return { timing, coldStart: () => (JSON.parse(run(['cold'])) as { cold: number }).cold };
 }
 
 // --- workerd: the loop runs inside the Worker, timed from outside per batch of requests.
@@ -309,6 +306,14 @@ async function bundleSize(variant: Variant): Promise<{ min: number; gzip: number
   return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 }
 
+/**
+ * CPU added per request (µs) as a Workers bill reads it, per million requests: CPU seconds, and
+ * dollars at the Standard plan's $0.02 per million CPU milliseconds past those included
+ * (https://developers.cloudflare.com/workers/platform/pricing/). A million requests at x µs each
+ * take x CPU seconds.
+ */
+const perMillion = (addedUs: number): string =>
+  `${addedUs.toFixed(0)} CPU-s, $${((addedUs / 1000) * 0.02).toFixed(4)}`;
 const us = (f: Figure): string => `${f.median.toFixed(1)} (${f.min.toFixed(1)}–${f.max.toFixed(1)})`;
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -370,6 +375,7 @@ if (process.argv.includes('--floor')) {
 }
 
 const rows: Row[] = [];
+const coldStarts = new Map<Row, { start: () => number; times: number[] }>();
 for (const variant of VARIANTS) {
   process.stderr.write(`measuring ${variant.name}...\n`);
   const size = await bundleSize(variant);
@@ -385,16 +391,25 @@ for (const variant of VARIANTS) {
     },
   };
   if (variant.node) {
-    const { timing, cold } = await runNode(variant);
+    const { timing, coldStart } = await runNode(variant);
     row.node = {
       plain: figure(timing.plain),
       fetch: figure(timing.fetch),
       heapGrowth: timing.heapGrowth,
       alloc: timing.alloc ?? Number.NaN,
-      cold,
+      cold: figure([]),
     };
+    coldStarts.set(row, { start: coldStart, times: [] });
   }
   rows.push(row);
+}
+// Cold starts last, the variants taking turns, so that the machine's drift over the run (cold
+// starts are milliseconds, and this shared machine's load varies by as much) falls on all alike.
+for (let round = 0; round < COLD_STARTS; round++) {
+  for (const cold of coldStarts.values()) cold.times.push(cold.start());
+}
+for (const [row, cold] of coldStarts) {
+  if (row.node !== undefined) row.node.cold = figure(cold.times);
 }
 
 const bare = rows[0] as Row;
@@ -430,14 +445,18 @@ for (const row of rows) {
 console.log(
   '\nworkerd CPU per /fetch request (µs, every thread of the workerd process, exports included): one request at a time, and 50 at a time.\n',
 );
-console.log('| variant | 1 at a time | added | 50 at a time | added |');
-console.log('| --- | --- | --- | --- | --- |');
+console.log(
+  '| variant | 1 at a time | added | added per million requests | 50 at a time | added | added per million requests |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
 const cpuAdded = (row: Row, key: 'cpu1' | 'cpu50'): number =>
   row.workerd[key].median - bare.workerd[key].median;
-for (const row of rows) {
+for (const row of rows.filter((r) => r.variant.cpu !== false)) {
   const { cpu1, cpu50 } = row.workerd;
+  const one = cpuAdded(row, 'cpu1');
+  const fifty = cpuAdded(row, 'cpu50');
   console.log(
-    `| ${row.variant.name} | ${us(cpu1)} | ${cpuAdded(row, 'cpu1').toFixed(1)} | ${us(cpu50)} | ${cpuAdded(row, 'cpu50').toFixed(1)} |`,
+    `| ${row.variant.name} | ${us(cpu1)} | ${one.toFixed(1)} | ${perMillion(one)} | ${us(cpu50)} | ${fifty.toFixed(1)} | ${perMillion(fifty)} |`,
   );
 }
 const ours = rows.find((r) => r.variant.file === 'edgetrace');
