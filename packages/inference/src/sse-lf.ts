@@ -179,7 +179,7 @@ export function createLfEventParser(
     const bytes = fromCarry ? carry.subarray(0, carried) : input;
     // Complete events end at a line break, so the text decoded has no character cut in two.
     const text = decoder.decode(bytes.subarray(0, end));
-    if (text.includes('\r') || bytes.subarray(end).includes(RETURN)) {
+    if (text.includes('\r') || bytes.indexOf(RETURN, end) >= 0) {
       handOver(bytes);
       return;
     }

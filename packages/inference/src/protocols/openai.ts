@@ -35,14 +35,15 @@ const CHUNK_FACTS = /(?:_reason":\s*"|usage":\s*\{|error"\s*[:,}\]])/;
 const NO_FINISH = '"finish_reason":null';
 
 /**
- * The number of events in a run (each ending in a blank line) when every one holds `part`, else 0:
- * searched backwards from each event's end, where a chunk's finish reason stands, so each search
- * is a few characters.
+ * The number of events in a run of single-line events (each line break the first of a blank
+ * line's pair) when every one holds `part`, else 0. Each event ends at its one line break, which
+ * a one-character search finds fastest; `part` is searched backwards from there, where a chunk's
+ * finish reason stands, so each search is a few characters.
  */
 function eventsHaving(text: string, part: string): number {
   let count = 0;
   let start = 0;
-  for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n', start)) {
+  for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
     if (text.lastIndexOf(part, end) < start) return 0;
     count++;
     start = end + 2;
