@@ -3,7 +3,7 @@
 // packages/inference/src/sse.test.ts.) No input throws; a valid context is kept, an invalid one
 // replaced by a new trace.
 import { createTracerProvider, parseBaggage, parseTraceParent, parseTraceState } from '@edgetrace/core';
-import { resolveExporterConfig } from '@edgetrace/otlp';
+import { createOtlpExporter, resolveExporterConfig } from '@edgetrace/otlp';
 import {
   defaultTextMapGetter,
   defaultTextMapSetter,
@@ -146,6 +146,9 @@ describe('fuzzing untrusted input (10,000 cases each)', () => {
         'gzip',
         'http://127.0.0.1:4318',
         'a=b,c=%ZZ',
+        // Lists that parse but name what HTTP refuses: a name with a space, a value with a line break.
+        'a b=c',
+        'x-key=a%0Ab,x-ok=1',
       ),
     );
     fc.assert(
@@ -158,6 +161,8 @@ describe('fuzzing untrusted input (10,000 cases each)', () => {
         const config = resolveExporterConfig({ env });
         expect(config.timeoutMs).toBeGreaterThan(0);
         expect(config.endpoint === undefined || /^https?:\/\//.test(config.endpoint)).toBe(true);
+        // The exporter made from the same variables: on a Worker it is made at the first request.
+        expect(createOtlpExporter({ env }).config).toEqual(config);
       }),
       { numRuns: RUNS },
     );

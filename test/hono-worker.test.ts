@@ -3,7 +3,7 @@
 // the traceparent it receives; the spans exported over OTLP/HTTP form one trace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attribute, receivedSpans } from './support/otlp-spans.js';
-import { type Receiver, startReceiver } from './support/receiver.js';
+import { type Receiver, type RecordedRequest, startReceiver } from './support/receiver.js';
 import { startUpstream, type Upstream, writeSlowly } from './support/upstream.js';
 import { useWorker, WORKERD_RUNTIMES } from './support/workerd.js';
 
@@ -88,6 +88,37 @@ describe.each(WORKERD_RUNTIMES)('a plain Worker in workerd with $name', (runtime
     expect(text).toContain(client?.spanId);
     expect(attribute(client, 'http.response.body.size')).toBe(String(text.length));
     expect(attribute(client, 'edgetrace.response.body_unobserved')).toBeUndefined();
+  });
+});
+
+describe('a Hono Worker in workerd whose OTEL_EXPORTER_OTLP_HEADERS lists a header HTTP refuses', () => {
+  const worker = useWorker(() => ({
+    entry,
+    ...WORKERD_RUNTIMES[0],
+    bindings: {
+      UPSTREAM_URL: upstream.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_HEADERS: 'bad header=x,x-api-key=k%201,x-line=a%0Ab',
+      OTEL_SERVICE_NAME: 'edge-api',
+    },
+  }));
+
+  // The exporter is made from the bindings at the first request; it used to throw there, and
+  // every request answered 500.
+  it('answers every request and exports with the headers that are valid', async () => {
+    await receiver.reset();
+    for (let i = 0; i < 2; i++) {
+      const response = await worker.fetch('/chain');
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as ChainReport).upstream.valid).toBe(true);
+    }
+    await expect.poll(async () => (await received()).length, { timeout: 10_000 }).toBe(4);
+    const posts = (await (await fetch(`${receiver.url}/received`)).json()) as RecordedRequest[];
+    for (const post of posts) {
+      expect(post.headers['x-api-key']).toBe('k 1');
+      expect(post.headers['x-line']).toBeUndefined();
+      expect(Object.keys(post.headers).some((name) => name.includes('bad'))).toBe(false);
+    }
   });
 });
 

@@ -137,18 +137,61 @@ describe('resolveExporterConfig', () => {
     expect(() => resolveExporterConfig({ compression: 'zstd' as 'gzip' })).toThrow(/compression must be/);
   });
 
-  it('header lists: any encoded list parses back to the same headers', () => {
+  it('header lists: any encoded list parses back to the headers HTTP allows, and says which it left out', () => {
     const token = fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/);
+    // Fetch's rule for a header value, written out: once the HTTP whitespace at its ends is
+    // trimmed, no NUL, CR or LF, and every character a byte (U+00FF at most).
+    const isHeaderValue = (value: string): boolean => {
+      const trimmed = value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+      return !/[\0\r\n]/.test(trimmed) && [...trimmed].every((c) => c.charCodeAt(0) <= 0xff);
+    };
     fc.assert(
       // Any Unicode text (whole code points: a lone surrogate cannot be percent-encoded).
       fc.property(fc.dictionary(token, fc.string({ unit: 'grapheme', maxLength: 30 })), (headers) => {
         const text = Object.entries(headers)
           .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
           .join(',');
-        expect(resolveExporterConfig({ env: { OTEL_EXPORTER_OTLP_HEADERS: text } }).headers).toEqual(headers);
+        const kept = Object.fromEntries(Object.entries(headers).filter(([, v]) => isHeaderValue(v)));
+        const warnings = warningsOf(() => {
+          expect({ ...resolveExporterConfig({ env: { OTEL_EXPORTER_OTLP_HEADERS: text } }).headers }).toEqual(
+            kept,
+          );
+        });
+        expect(warnings).toHaveLength(Object.keys(headers).length - Object.keys(kept).length);
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('leaves out a listed header that HTTP does not allow, naming the variable and the header', () => {
+    const warnings = warningsOf(() => {
+      const config = resolveExporterConfig({
+        env: {
+          OTEL_EXPORTER_OTLP_HEADERS: 'bad header=x,x-ok=1,x-line=a%0Ab',
+          OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-euro=%E2%82%AC,x-team=edge',
+        },
+      });
+      expect({ ...config.headers }).toEqual({ 'x-ok': '1', 'x-team': 'edge' });
+    });
+    expect(warnings).toEqual([
+      `edgetrace: OTEL_EXPORTER_OTLP_HEADERS: "bad header" is not a header name (letters, digits and !#$%&'*+-.^_\`|~ only); that header is not sent`,
+      'edgetrace: OTEL_EXPORTER_OTLP_HEADERS: the value of "x-line" is not a header value (a line break, a NUL or a character above U+00FF); that header is not sent',
+      'edgetrace: OTEL_EXPORTER_OTLP_TRACES_HEADERS: the value of "x-euro" is not a header value (a line break, a NUL or a character above U+00FF); that header is not sent',
+    ]);
+  });
+
+  it('throws a ConfigError for a header given in code that HTTP does not allow', () => {
+    expect(() => resolveExporterConfig({ headers: { 'bad header': 'x' } })).toThrow(
+      /^edgetrace: headers: "bad header" is not a header name/,
+    );
+    expect(() => resolveExporterConfig({ headers: { authorization: 'Bearer a\nb' } })).toThrow(ConfigError);
+    expect(() => resolveExporterConfig({ headers: { authorization: 'Bearer a\nb' } })).toThrow(
+      'headers: the value of "authorization" is not a header value',
+    );
+    // The ends are trimmed, as Headers trims them: not an error.
+    expect(resolveExporterConfig({ headers: { authorization: ' Bearer ab\n' } }).headers).toEqual({
+      authorization: ' Bearer ab\n',
+    });
   });
 
   it('header lists: arbitrary text never throws', () => {

@@ -65,6 +65,29 @@ function envUrl(url: string | undefined, name: string): string | undefined {
   return undefined;
 }
 
+/** An HTTP field name (RFC 9110 token), what `Headers` accepts as a name. */
+const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * What is wrong with one request header, or `undefined` when `Headers` takes it; the value is
+ * tried on the platform's own `Headers`, whose rule (no NUL or line break once the ends are
+ * trimmed, nothing above U+00FF) is the one the export will meet.
+ */
+function headerProblem(name: string, value: string): string | undefined {
+  if (!FIELD_NAME.test(name))
+    return `"${name}" is not a header name (letters, digits and !#$%&'*+-.^_\`|~ only)`;
+  try {
+    new Headers().append(name, value);
+    return undefined;
+  } catch {
+    return `the value of "${name}" is not a header value (a line break, a NUL or a character above U+00FF)`;
+  }
+}
+
+/**
+ * The headers a variable lists. An entry `Headers` would refuse is left out with a warning: a
+ * malformed variable must not fail the exporter, and with it every request, at the first export.
+ */
 function envHeaders(text: string | undefined, name: string): Record<string, string> {
   if (text === undefined) return {};
   const parsed = parseKeyValueList(text);
@@ -72,7 +95,22 @@ function envHeaders(text: string | undefined, name: string): Record<string, stri
     report('warn', `edgetrace: ${name} is not a list of key=value pairs; ignored`);
     return {};
   }
+  for (const [key, value] of Object.entries(parsed)) {
+    const problem = headerProblem(key, value);
+    if (problem === undefined) continue;
+    report('warn', `edgetrace: ${name}: ${problem}; that header is not sent`);
+    delete parsed[key];
+  }
   return parsed;
+}
+
+/** Headers given in code: one `Headers` would refuse is a setup error. */
+function checkHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    const problem = headerProblem(key, String(value));
+    if (problem !== undefined) throw new ConfigError(`headers: ${problem}`);
+  }
+  return headers ?? {};
 }
 
 /** The protocols other SDKs are configured with; we send the one OTLP/HTTP receivers all take. */
@@ -127,7 +165,7 @@ export function resolveExporterConfig(options: ExporterConfigOptions = {}): Expo
   const headers = {
     ...envHeaders(env.string('OTEL_EXPORTER_OTLP_HEADERS'), 'OTEL_EXPORTER_OTLP_HEADERS'),
     ...envHeaders(env.string('OTEL_EXPORTER_OTLP_TRACES_HEADERS'), 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
-    ...options.headers,
+    ...checkHeaders(options.headers),
   };
   const seconds = (name: string) => env.number(name, { min: 1 });
   return {
