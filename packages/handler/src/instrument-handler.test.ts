@@ -403,6 +403,36 @@ describe('instrumentHandler(): options and runtimes', () => {
     expect(execution.pending).toHaveLength(1);
   });
 
+  it('answers every request when the exporter cannot be made from env, and still propagates context', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const outgoing = instrumentFetch(fetch);
+    const call: Handler = () => outgoing(upstream.url);
+    const handler = instrumentHandler(
+      call,
+      // A user's exporter function that needs a binding the Worker does not have.
+      {
+        exporter: (env) => {
+          if (typeof env.OTLP_TOKEN !== 'string') throw new Error('OTLP_TOKEN binding missing');
+          return createMemoryExporter();
+        },
+      },
+    );
+    for (let i = 0; i < 2; i++) {
+      const execution = executionContext();
+      const response = await handler(
+        new Request('https://a.example/', { headers: { traceparent: PARENT } }),
+        {},
+        execution.ctx,
+      );
+      expect(response.status).toBe(200);
+      const { traceparent } = (await response.json()) as { traceparent: string };
+      expect(traceparent.slice(0, 36)).toBe(PARENT.slice(0, 36));
+      await execution.settled();
+    }
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(String(error.mock.calls[0]?.[1])).toContain('OTLP_TOKEN binding missing');
+  });
+
   it('rejects a handler that is not a function, and unknown options with the nearest name', () => {
     expect(() => instrumentHandler(undefined as never)).toThrow(ConfigError);
     expect(() => instrumentHandler(() => new Response(), { rout: () => '/' } as never)).toThrow(

@@ -33,7 +33,7 @@ const PROVIDER_OPTION_NAMES: readonly (keyof ProviderOptions)[] = [...TRACER_PRO
 );
 
 /** Where spans go: an exporter, or a function making one from the Worker's `env`. */
-export type ExporterOption = SpanExporter | ((env: EnvSource) => SpanExporter);
+export type ExporterOption = SpanExporter | ((env: EnvSource) => SpanExporter | undefined);
 
 /** What the isolate's provider is made from. */
 export interface ProviderSetup {
@@ -51,7 +51,9 @@ export interface ServerOptions extends ProviderOptions {
    */
   provider?: EdgeTracerProvider;
   /**
-   * Where spans go: an exporter, or a function of the Worker's `env` returning one.
+   * Where spans go: an exporter, or a function of the Worker's `env` returning one (or
+   * `undefined`: nothing is exported). One that throws is reported once; nothing is exported and
+   * requests are still served.
    * @default `exporterFromEnv(env)`: `OTEL_TRACES_EXPORTER`, else OTLP (no endpoint configured: nothing is exported)
    */
   exporter?: ExporterOption;

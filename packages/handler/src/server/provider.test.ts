@@ -93,6 +93,36 @@ describe('createProvider', () => {
     expect(seen[0]).toBe(bindings);
   });
 
+  it('reports an exporter function that throws or returns no exporter, once, and exports nothing', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const failing = () => {
+      throw new Error('OTLP_TOKEN is not set');
+    };
+    for (let i = 0; i < 2; i++) {
+      const provider = createProvider(setupOf({ exporter: failing }), ENTRY, {}, true);
+      const span = provider.getTracer('test').startSpan('traced anyway');
+      expect(span.isRecording()).toBe(true);
+      span.end();
+      await provider.forceFlush(span.spanContext().traceId);
+    }
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error.mock.calls[0]?.[0]).toBe(
+      "edgetrace: instrumentWorker(): making the exporter from the Worker's env failed, so no span is exported (requests are still served and traced); the error says what to fix",
+    );
+    expect(String(error.mock.calls[0]?.[1])).toContain('OTLP_TOKEN is not set');
+
+    const notAnExporter = () =>
+      ({ url: 'http://collector:4318' }) as unknown as ReturnType<typeof createMemoryExporter>;
+    createProvider(setupOf({ exporter: notAnExporter }), ENTRY, {}, true);
+    expect(error).toHaveBeenCalledTimes(2);
+    expect(error.mock.calls[1]?.[0]).toBe(
+      'edgetrace: instrumentWorker(): the exporter function returned object, not an exporter, so no span is exported; return createOtlpExporter(...) or undefined',
+    );
+    // undefined is a choice (no exporter in this environment), not a mistake.
+    createProvider(setupOf({ exporter: () => undefined }), ENTRY, {}, true);
+    expect(error).toHaveBeenCalledTimes(2);
+  });
+
   it('with waitUntil, buffers each trace until its root ends and exports it on forceFlush(traceId)', async () => {
     const exporter = createMemoryExporter();
     const provider = createProvider(setupOf({ exporter }), ENTRY, {}, true);

@@ -7,6 +7,7 @@ import {
   type EdgeTracerProvider,
   type EnvSource,
   loadAsyncLocalStorage,
+  type SpanExporter,
 } from '@edgetrace/core';
 import { findAsyncLocalStorage, report } from '@edgetrace/core/internal';
 import { exporterFromEnv } from '@edgetrace/otlp';
@@ -84,22 +85,54 @@ function isolateProvider(setup: ProviderSetup): EdgeTracerProvider | undefined {
 export const DEFAULT_COALESCE_MS = 50;
 
 /**
+ * The exporter: the one given, the one a function of `env` returns, else what `OTEL_TRACES_EXPORTER`
+ * names (`none`: none at all). It is made at the first request, from the Worker's `env`: a
+ * function that throws or returns no exporter must not fail that request and every one after it,
+ * so it is reported once and nothing is exported; requests are still traced and propagate.
+ */
+function exporterOf(
+  options: ProviderSetup,
+  entry: string,
+  env: EnvSource | undefined,
+): SpanExporter | undefined {
+  let exporter: unknown;
+  try {
+    exporter =
+      typeof options.exporter === 'function'
+        ? options.exporter(env ?? {})
+        : (options.exporter ?? exporterFromEnv(env));
+  } catch (error) {
+    report(
+      'error',
+      `${entry}: making the exporter from the Worker's env failed, so no span is exported (requests are still served and traced); the error says what to fix`,
+      error,
+    );
+    return undefined;
+  }
+  if (exporter === undefined || typeof (exporter as Partial<SpanExporter> | null)?.export === 'function') {
+    return exporter as SpanExporter | undefined;
+  }
+  report(
+    'error',
+    `${entry}: the exporter function returned ${exporter === null ? 'null' : typeof exporter}, not an exporter, so no span is exported; return createOtlpExporter(...) or undefined`,
+  );
+  return undefined;
+}
+
+/**
  * A new provider from the options and the Worker's `env`. With `waitUntil` (Workers) each
  * request's trace is buffered and exported once it ends; elsewhere (Node, Deno, Bun) a batch
  * processor exports by size and interval — unless tail sampling asks for whole traces.
  */
 function makeProvider(
   options: ProviderSetup,
+  entry: string,
   bindings: unknown,
   edge: boolean,
   asyncLocalStorage: AsyncLocalStorageClass | undefined,
 ): EdgeTracerProvider {
   const env = envOf(bindings);
-  // OTEL_TRACES_EXPORTER decides when no exporter is given in code (`none`: none at all).
-  const exporter =
-    typeof options.exporter === 'function'
-      ? options.exporter(env ?? {})
-      : (options.exporter ?? exporterFromEnv(env));
+  const exporter = exporterOf(options, entry, env);
   // With nothing to export (`OTEL_TRACES_EXPORTER=none`) there is no trace to keep or drop:
   // tail sampling is left out, or createTracerProvider would refuse it on every request.
   const { tail, ...rest } = options.providerOptions;
@@ -139,7 +172,7 @@ export function createProvider(
     const shared = isolateProvider(options);
     if (shared !== undefined) return shared;
   }
-  const provider = options.provider ?? makeProvider(options, bindings, edge, asyncLocalStorage);
+  const provider = options.provider ?? makeProvider(options, entry, bindings, edge, asyncLocalStorage);
   if (!options.register) return provider;
   if (!provider.register()) {
     report(
