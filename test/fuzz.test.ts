@@ -3,7 +3,7 @@
 // packages/inference/src/sse.test.ts.) No input throws; a valid context is kept, an invalid one
 // replaced by a new trace.
 import { createTracerProvider, parseBaggage, parseTraceParent, parseTraceState } from '@edgetrace/core';
-import { createOtlpExporter, resolveExporterConfig } from '@edgetrace/otlp';
+import { createOtlpExporter, exporterFromEnv, resolveExporterConfig } from '@edgetrace/otlp';
 import {
   defaultTextMapGetter,
   defaultTextMapSetter,
@@ -133,6 +133,7 @@ describe('fuzzing untrusted input (10,000 cases each)', () => {
       'OTEL_EXPORTER_OTLP_HEADERS',
       'OTEL_EXPORTER_OTLP_COMPRESSION',
       'OTEL_EXPORTER_OTLP_TIMEOUT',
+      'OTEL_TRACES_EXPORTER',
     ];
     const value = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 40 }),
@@ -149,6 +150,7 @@ describe('fuzzing untrusted input (10,000 cases each)', () => {
         // Lists that parse but name what HTTP refuses: a name with a space, a value with a line break.
         'a b=c',
         'x-key=a%0Ab,x-ok=1',
+        'otlp,console,none',
       ),
     );
     fc.assert(
@@ -163,6 +165,8 @@ describe('fuzzing untrusted input (10,000 cases each)', () => {
         expect(config.endpoint === undefined || /^https?:\/\//.test(config.endpoint)).toBe(true);
         // The exporter made from the same variables: on a Worker it is made at the first request.
         expect(createOtlpExporter({ env }).config).toEqual(config);
+        const chosen = exporterFromEnv(env);
+        expect(chosen === undefined || typeof chosen.export === 'function').toBe(true);
       }),
       { numRuns: RUNS },
     );
