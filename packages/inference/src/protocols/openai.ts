@@ -29,7 +29,7 @@ import {
  * the value of vLLM's `"object":"error"`). One regular expression pass, written so that no branch
  * starts with a character JSON is full of: V8 then skips ahead to where a branch could match, four
  * times faster over a chunk than with a leading `"`. It matches more than the facts (a
- * `stop_reason`, a text ending in "error" before a key), which only sends those events the slow way.
+ * `stop_reason`, a text that ends in "error"), which only sends those events the slow way.
  */
 const CHUNK_FACTS = /(?:_reason":\s*"|usage":\s*\{|error"\s*[:,}\]])/;
 const NO_FINISH = '"finish_reason":null';
