@@ -122,6 +122,41 @@ describe('a Hono Worker in workerd whose OTEL_EXPORTER_OTLP_HEADERS lists a head
   });
 });
 
+// Without Node compatibility there is no process.env, which would hold the var as text.
+describe('a Hono Worker in workerd without Node compatibility, configured with JSON vars', () => {
+  const worker = useWorker(() => ({
+    entry,
+    ...WORKERD_RUNTIMES[1],
+    bindings: {
+      UPSTREAM_URL: upstream.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      // As `"vars": { "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT": 5 }` in wrangler.jsonc: a number, not text.
+      OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: 5,
+      OTEL_SERVICE_NAME: 'edge-api',
+    },
+  }));
+
+  it('reads a number the vars hold as JSON', async () => {
+    await receiver.reset();
+    expect((await worker.fetch('/chain')).status).toBe(200);
+    await expect.poll(async () => (await received()).length, { timeout: 10_000 }).toBe(2);
+    const spans = await received();
+    // Every string attribute cut to 5 characters: the client span's URL, the server span's path.
+    expect(
+      attribute(
+        spans.find((s) => s.kind === 3),
+        'url.full',
+      ),
+    ).toBe('http:');
+    expect(
+      attribute(
+        spans.find((s) => s.kind === 2),
+        'url.path',
+      ),
+    ).toBe('/chai');
+  });
+});
+
 describe.each(WORKERD_RUNTIMES)('a Hono Worker in workerd with $name', (runtime) => {
   const worker = useWorker(() => ({
     entry,

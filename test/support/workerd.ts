@@ -14,7 +14,8 @@ export interface WorkerdOptions {
   compatibilityFlags?: string[];
   /** @default the repository's COMPATIBILITY_DATE */
   compatibilityDate?: string;
-  bindings?: Record<string, string>;
+  /** Text bindings, or JSON values as a Worker's `vars` may hold them. */
+  bindings?: Record<string, string | number | boolean | Record<string, unknown> | unknown[]>;
   /** The Worker's name, for service bindings and `worker()`. @default none (a single Worker) */
   name?: string;
   /** More of Miniflare's per-Worker options: `serviceBindings`, `queueProducers`, `queueConsumers`. */

@@ -42,9 +42,45 @@ describe('createEnvReader', () => {
   });
 
   it('ignores a binding that is not text, such as a KV namespace of the same name', () => {
-    const env = createEnvReader({ OTEL_SERVICE_NAME: { get: () => 'kv' } }, { OTEL_SERVICE_NAME: 'text' });
+    // A binding is an instance of the runtime's class, unlike a JSON value.
+    class KvNamespace {
+      get(): string {
+        return 'kv';
+      }
+    }
+    const env = createEnvReader({ OTEL_SERVICE_NAME: new KvNamespace() }, { OTEL_SERVICE_NAME: 'text' });
     expect(env.string('OTEL_SERVICE_NAME')).toBe('text');
     expect(warnings).toEqual([]);
+  });
+
+  it('reads a number or boolean from a Worker’s JSON vars as its text', () => {
+    const env = createEnvReader({
+      OTEL_SDK_DISABLED: true,
+      OTEL_EXPORTER_OTLP_TIMEOUT: 5000,
+      OTEL_TRACES_SAMPLER_ARG: 0.25,
+      OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: Number.NaN,
+    });
+    expect(env.boolean('OTEL_SDK_DISABLED')).toBe(true);
+    expect(env.number('OTEL_EXPORTER_OTLP_TIMEOUT', { min: 1 })).toBe(5000);
+    expect(env.number('OTEL_TRACES_SAMPLER_ARG', { min: 0, max: 1 })).toBe(0.25);
+    expect(env.string('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT')).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+
+  it('passes over a JSON object or array in the vars with a warning that says to write text', () => {
+    const env = createEnvReader(
+      {
+        OTEL_RESOURCE_ATTRIBUTES: { 'deployment.environment.name': 'prod' },
+        OTEL_PROPAGATORS: ['tracecontext'],
+      },
+      { OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=edge' },
+    );
+    expect(env.string('OTEL_RESOURCE_ATTRIBUTES')).toBe('service.namespace=edge');
+    expect(env.list('OTEL_PROPAGATORS')).toBeUndefined();
+    expect(warnings).toEqual([
+      'edgetrace: OTEL_RESOURCE_ATTRIBUTES is a JSON object in the Worker\'s vars; OTEL_* variables are text (a list is written "key=value,key2=value2"); ignored',
+      'edgetrace: OTEL_PROPAGATORS is a JSON array in the Worker\'s vars; OTEL_* variables are text (a list is written "key=value,key2=value2"); ignored',
+    ]);
   });
 
   it('reads numbers within the range asked, warning once with the range for any other', () => {

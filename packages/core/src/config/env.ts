@@ -4,8 +4,33 @@
 // https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/
 import { report } from './report.js';
 
-/** Where `OTEL_*` variables are read from. Non-string values are ignored. */
+/**
+ * Where `OTEL_*` variables are read from. A number or boolean (a Worker's JSON `vars`) is read as
+ * its text; any other value that is not text is passed over, and a JSON object or array with a
+ * warning, since it looks meant for us.
+ */
 export type EnvSource = Readonly<Record<string, unknown>>;
+
+/**
+ * A variable's text: a string, or a number or boolean written in a Worker's `vars` as JSON
+ * (`"OTEL_SDK_DISABLED": true`), as its text. Anything else is not a variable of ours: a binding
+ * of the same name (a KV namespace, say) is passed over quietly, a JSON object or array with a word.
+ */
+function textOf(name: string, value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))
+    return String(value);
+  if (
+    Array.isArray(value) ||
+    (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+  ) {
+    report(
+      'warn',
+      `edgetrace: ${name} is a JSON ${Array.isArray(value) ? 'array' : 'object'} in the Worker's vars; OTEL_* variables are text (a list is written "key=value,key2=value2"); ignored`,
+    );
+  }
+  return undefined;
+}
 
 /** `process.env` where the runtime has one (Node, Bun, Deno, workerd with nodejs_compat). */
 export function processEnv(): EnvSource {
@@ -29,8 +54,9 @@ export function createEnvReader(...sources: readonly (EnvSource | undefined)[]):
         } catch {
           continue; // not ours to read: as if unset
         }
-        if (typeof value !== 'string') continue;
-        const trimmed = value.trim();
+        const text = textOf(name, value);
+        if (text === undefined) continue;
+        const trimmed = text.trim();
         if (trimmed !== '') return trimmed;
       }
       return undefined;

@@ -181,15 +181,17 @@ describe('createTracerProvider configuration', () => {
 });
 
 describe('env helpers', () => {
-  it('reads sources in order, trimming and skipping empty and non-string values', () => {
+  it('reads sources in order, trimming, skipping empty values and bindings, reading numbers as text', () => {
+    class Binding {}
     const env = createEnvReader(
-      { A: '  ', B: 42, C: ' first ' },
-      { A: 'fallback', B: 'second', C: 'second' },
+      { A: '  ', B: 42, C: ' first ', E: new Binding() },
+      { A: 'fallback', B: 'second', C: 'second', E: 'second' },
     );
     expect(env.string('A')).toBe('fallback');
-    expect(env.string('B')).toBe('second');
+    expect(env.string('B')).toBe('42');
     expect(env.string('C')).toBe('first');
     expect(env.string('D')).toBeUndefined();
+    expect(env.string('E')).toBe('second');
   });
 
   it('parses booleans and lists', () => {
