@@ -26,7 +26,7 @@ export { isStreamingResponse } from './body/streaming.js';
 export type { BodyOutcome, BodyWatcher } from './body/watch-body.js';
 export { watchBody } from './body/watch-body.js';
 export type { EnvReader, NumberCheck } from './config/env.js';
-export { createEnvReader, parseKeyValueList, processEnv } from './config/env.js';
+export { createEnvReader, parseKeyValueList, processEnv, readEnv } from './config/env.js';
 export type { OptionTable } from './config/errors.js';
 export { checkOptionNames, optionNames, pickOptions } from './config/errors.js';
 export {
@@ -43,6 +43,7 @@ export {
 } from './config/http.js';
 export type { LogLevel, ReportLevel } from './config/report.js';
 export { configureReporting, guarded, LOG_LEVELS, report, resetReporting } from './config/report.js';
+export { isWorkerd } from './config/runtime.js';
 export { isTracedFetch, tagTracedFetch, untracedFetch } from './config/untraced-fetch.js';
 export type { AsyncLocalStorageLike } from './context/context-manager.js';
 export {

@@ -3,7 +3,7 @@
 // is reported with what to use instead, never silently ignored.
 // https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#exporter-selection
 import type { EnvSource, SpanExporter } from '@edgetrace/core';
-import { createEnvReader, processEnv, report } from '@edgetrace/core/internal';
+import { readEnv, report } from '@edgetrace/core/internal';
 import { createConsoleExporter } from './console-exporter.js';
 import { createOtlpExporter } from './otlp-exporter.js';
 
@@ -30,7 +30,7 @@ function fanOut(exporters: SpanExporter[]): SpanExporter {
  * `process.env`; `undefined` for `none` (spans are made and propagated, not exported).
  */
 export function exporterFromEnv(env?: EnvSource): SpanExporter | undefined {
-  const names = createEnvReader(env, processEnv()).list('OTEL_TRACES_EXPORTER') ?? ['otlp'];
+  const names = readEnv(env).list('OTEL_TRACES_EXPORTER') ?? ['otlp'];
   const exporters: SpanExporter[] = [];
   for (const raw of names) {
     const name = raw.toLowerCase();

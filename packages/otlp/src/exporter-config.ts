@@ -2,7 +2,7 @@
 // specification's endpoint rules: the per-signal endpoint is used as-is, the general one gets
 // `/v1/traces` appended. https://opentelemetry.io/docs/specs/otel/protocol/exporter/
 import { ConfigError, type EnvSource } from '@edgetrace/core';
-import { createEnvReader, parseKeyValueList, processEnv, report } from '@edgetrace/core/internal';
+import { parseKeyValueList, readEnv, report } from '@edgetrace/core/internal';
 
 export interface ExporterConfigOptions {
   /** The full traces URL. @default `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces` */
@@ -116,7 +116,7 @@ function checkHeaders(headers: Record<string, string> | undefined): Record<strin
 /** The protocols other SDKs are configured with; we send the one OTLP/HTTP receivers all take. */
 const PROTOCOLS = ['http/json', 'http/protobuf', 'grpc'] as const;
 
-function checkProtocol(env: ReturnType<typeof createEnvReader>): void {
+function checkProtocol(env: ReturnType<typeof readEnv>): void {
   for (const name of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
     const protocol = env.oneOf(name, PROTOCOLS);
     if (protocol === undefined || protocol === 'http/json') continue;
@@ -132,7 +132,7 @@ function checkProtocol(env: ReturnType<typeof createEnvReader>): void {
 
 /** Resolves the exporter's configuration; invalid options throw, invalid variables warn. */
 export function resolveExporterConfig(options: ExporterConfigOptions = {}): ExporterConfig {
-  const env = createEnvReader(options.env, processEnv());
+  const env = readEnv(options.env);
   const { timeoutMs, compression } = options;
   if (
     timeoutMs !== undefined &&

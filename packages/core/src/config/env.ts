@@ -3,6 +3,7 @@
 // environment we may not read (Deno without `--allow-env` throws `NotCapable`) is an unset one.
 // https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/
 import { report } from './report.js';
+import { isWorkerd } from './runtime.js';
 
 /**
  * Where `OTEL_*` variables are read from. A number or boolean (a Worker's JSON `vars`) is read as
@@ -40,6 +41,15 @@ export function processEnv(): EnvSource {
   } catch {
     return {}; // an environment we may not read
   }
+}
+
+/**
+ * Reads `env` (a Worker's bindings), then `process.env`. In workerd `process.env` holds the same
+ * bindings (`nodejs_compat`), and its first use costs about 3 ms of CPU, so it is read there only
+ * where no `env` is given: at module scope, before any request.
+ */
+export function readEnv(env: EnvSource | undefined): EnvReader {
+  return createEnvReader(env, env !== undefined && isWorkerd() ? undefined : processEnv());
 }
 
 /** Reads variables from `sources` in order: the first that defines a name wins. */

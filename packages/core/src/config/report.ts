@@ -7,7 +7,7 @@
 // The reporter is one per isolate, like `diag` itself: it holds only which messages were
 // already said and how many lines went out this minute — nothing of any request.
 import { diag } from '@opentelemetry/api';
-import { createEnvReader, type EnvSource, processEnv } from './env.js';
+import { type EnvSource, readEnv } from './env.js';
 
 /** `OTEL_LOG_LEVEL` values, quietest first. */
 export const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
@@ -39,7 +39,7 @@ class Reporter {
 
   /** Sets the level from `OTEL_LOG_LEVEL` in `env` (a Worker's bindings) or `process.env`; `undefined` keeps it. */
   configure(env: EnvSource | undefined): void {
-    const level = createEnvReader(env, processEnv()).oneOf('OTEL_LOG_LEVEL', LOG_LEVELS);
+    const level = readEnv(env).oneOf('OTEL_LOG_LEVEL', LOG_LEVELS);
     if (level !== undefined) this.#level = level;
   }
 

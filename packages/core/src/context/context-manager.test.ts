@@ -1,12 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createAsyncLocalStorageContextManager,
   createContextManager,
   createStackContextManager,
   findAsyncLocalStorage,
+  loadAsyncLocalStorage,
 } from './context-manager.js';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
 
 const KEY = createContextKey('test key');
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
@@ -14,6 +19,20 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 describe('findAsyncLocalStorage', () => {
   it('finds Node’s AsyncLocalStorage through process.getBuiltinModule', () => {
     expect(findAsyncLocalStorage()).toBe(AsyncLocalStorage);
+  });
+});
+
+describe('loadAsyncLocalStorage', () => {
+  it('finds it through process where the runtime is not workerd', async () => {
+    expect(await loadAsyncLocalStorage()).toBe(AsyncLocalStorage);
+  });
+
+  it('in workerd imports node:async_hooks instead of making process (0.3 ms of CPU there, against 3)', async () => {
+    vi.stubGlobal('navigator', { userAgent: 'Cloudflare-Workers' });
+    const getBuiltinModule = vi.fn(() => ({}));
+    vi.stubGlobal('process', { getBuiltinModule });
+    expect(await loadAsyncLocalStorage()).toBe(AsyncLocalStorage);
+    expect(getBuiltinModule).not.toHaveBeenCalled();
   });
 });
 

@@ -1,7 +1,7 @@
 // The server processor: queues sampled spans and exports them in batches, by size and by
 // interval — one timer per processor, never one per span. Bounded: a full queue drops and counts.
 import type { Context } from '@opentelemetry/api';
-import { createEnvReader, type EnvSource, processEnv } from '../config/env.js';
+import { type EnvSource, readEnv } from '../config/env.js';
 import { isSampled } from '../sampling/tail-policy.js';
 import { type Clock, createClock } from '../trace/time.js';
 import type { SpanData, SpanExporter, SpanProcessor } from '../trace/types.js';
@@ -32,7 +32,7 @@ interface Timer {
 }
 
 export function createBatchProcessor(options: BatchProcessorOptions): BatchProcessor {
-  const env = createEnvReader(options.env, processEnv());
+  const env = readEnv(options.env);
   const count = (name: string): number | undefined => env.number(name, { min: 1, integer: true });
   const { exporter, now = createClock() } = options;
   const maxQueueSize = options.maxQueueSize ?? count('OTEL_BSP_MAX_QUEUE_SIZE') ?? 2048;

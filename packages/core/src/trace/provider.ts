@@ -11,7 +11,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { PendingBodies } from '../body/pending-body.js';
-import { createEnvReader, type EnvReader, type EnvSource, processEnv } from '../config/env.js';
+import { type EnvReader, type EnvSource, readEnv } from '../config/env.js';
 import { ConfigError, checkOptionNames, type OptionTable, optionNames } from '../config/errors.js';
 import { configureReporting, report } from '../config/report.js';
 import { type AsyncLocalStorageClass, createContextManager } from '../context/context-manager.js';
@@ -266,7 +266,7 @@ function contextManagerFor(
 export function createTracerProvider(options: TracerProviderOptions = {}): EdgeTracerProvider {
   checkTracerProviderOptions(options);
   configureReporting(options.env);
-  const env = createEnvReader(options.env, processEnv());
+  const env = readEnv(options.env);
   const now = options.now ?? createClock();
   const resource = createResource(
     {

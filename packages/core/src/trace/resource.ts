@@ -2,6 +2,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { type EnvReader, parseKeyValueList } from '../config/env.js';
 import { report } from '../config/report.js';
+import { isWorkerd } from '../config/runtime.js';
 import type { Resource } from './types.js';
 import { VERSION } from './version.js';
 
@@ -11,11 +12,10 @@ export interface ResourceOptions {
   attributes?: Attributes | undefined;
 }
 
-const isWorkerd = (): boolean => globalThis.navigator?.userAgent === 'Cloudflare-Workers';
-
 function runtimeLanguage(): string {
+  if (isWorkerd()) return 'webjs'; // its process (nodejs_compat) is not a Node process
   const versions = (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions;
-  return typeof versions?.node === 'string' && !isWorkerd() ? 'nodejs' : 'webjs';
+  return typeof versions?.node === 'string' ? 'nodejs' : 'webjs';
 }
 
 /**
@@ -23,9 +23,10 @@ function runtimeLanguage(): string {
  * as the resource conventions ask; plain `unknown_service` in a Worker.
  */
 export function defaultServiceName(): string {
+  if (isWorkerd()) return 'unknown_service';
   try {
     const argv0 = (globalThis as { process?: { argv0?: unknown } }).process?.argv0;
-    if (typeof argv0 === 'string' && argv0 !== '' && !isWorkerd()) {
+    if (typeof argv0 === 'string' && argv0 !== '') {
       const executable = argv0.split(/[\\/]/).pop();
       if (executable !== undefined && executable !== '') return `unknown_service:${executable}`;
     }

@@ -9,7 +9,7 @@ import {
   loadAsyncLocalStorage,
   type SpanExporter,
 } from '@edgetrace/core';
-import { findAsyncLocalStorage, report } from '@edgetrace/core/internal';
+import { findAsyncLocalStorage, isWorkerd, report } from '@edgetrace/core/internal';
 import { exporterFromEnv } from '@edgetrace/otlp';
 import { trace } from '@opentelemetry/api';
 import { isPlainObject } from '../objects.js';
@@ -21,14 +21,15 @@ function envOf(bindings: unknown): EnvSource | undefined {
 
 /**
  * The `AsyncLocalStorage` class to give a provider `tracing()` makes, when none is configured and
- * the runtime hides it behind a dynamic import (workerd's `nodejs_als`); `undefined` otherwise.
+ * the runtime hides it behind a dynamic import (workerd's `nodejs_als`), or in workerd, where the
+ * import is cheaper than the `process` the provider would otherwise look in; `undefined` otherwise.
  */
 export async function asyncLocalStorageFor(
   options: ProviderSetup,
 ): Promise<AsyncLocalStorageClass | undefined> {
   if (options.provider !== undefined || options.providerOptions.asyncLocalStorage !== undefined)
     return undefined;
-  if (findAsyncLocalStorage() !== undefined) return undefined;
+  if (!isWorkerd() && findAsyncLocalStorage() !== undefined) return undefined;
   return loadAsyncLocalStorage();
 }
 

@@ -1,0 +1,81 @@
+// Cold start in workerd: each variant's Worker in a fresh workerd (Miniflare), the CPU the
+// process spent until it was ready (its own start, the Worker's script compiled and run), then
+// the CPU of the first /fetch request (the provider made from env, every function compiled as it
+// first runs) and of the second, from /proc. Fresh processes in turns, 7 rounds, medians.
+// Run: pnpm --filter @edgetrace/bench cold-start
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { COMPATIBILITY_DATE } from '../../vitest.config.ts';
+// biome-ignore lint/correctness/useImportExtensions: Node runs this file by stripping types, so the .ts name
+import { bundle } from './worker-bundle.ts';
+// biome-ignore lint/correctness/useImportExtensions: Node runs this file by stripping types, so the .ts name
+import { cpuNs, workerdPids } from './workerd-cpu.ts';
+
+const ROUNDS = 7;
+const VARIANTS = [
+  { name: 'bare Hono', file: 'bare' },
+  { name: 'edgetrace', file: 'edgetrace' },
+  { name: 'edgetrace, exporter made from env at the first request', file: 'edgetrace-env' },
+  { name: 'OpenTelemetry SDK 3.x + @hono/otel', file: 'official' },
+];
+const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+interface Times {
+  ready: number[];
+  first: number[];
+  second: number[];
+}
+
+const ms = (ns: number): number => ns / 1e6;
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+async function fetchCpu(mf: Miniflare, url: string, pids: number[]): Promise<number> {
+  const before = cpuNs(pids);
+  const response = await mf.dispatchFetch(url, { headers: { traceparent: TRACEPARENT } });
+  await response.text();
+  return cpuNs(pids) - before;
+}
+
+const scripts = new Map<string, string>();
+for (const { file } of VARIANTS) {
+  const code = await bundle(`export { default } from './${file}.ts';`, 'neutral', true);
+  scripts.set(file, new TextDecoder().decode(code));
+}
+const times = new Map<string, Times>(
+  VARIANTS.map(({ file }) => [file, { ready: [], first: [], second: [] }]),
+);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const { file } of VARIANTS) {
+    const mf = new Miniflare(
+      convertV4MiniflareOptions({
+        telemetry: { enabled: false },
+        modules: true,
+        script: scripts.get(file) ?? '',
+        compatibilityDate: COMPATIBILITY_DATE,
+        compatibilityFlags: ['nodejs_compat'],
+        bindings: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.stub' },
+      }),
+    );
+    const base = await mf.ready;
+    const pids = workerdPids();
+    const own = times.get(file);
+    own?.ready.push(ms(cpuNs(pids)));
+    own?.first.push(ms(await fetchCpu(mf, `${base}fetch`, pids)));
+    own?.second.push(ms(await fetchCpu(mf, `${base}fetch`, pids)));
+    await mf.dispose();
+  }
+}
+
+const bare = times.get('bare');
+const growth = (values: number[], base: number[] | undefined): string =>
+  base === undefined ? '—' : (median(values) - median(base)).toFixed(1);
+console.log(`workerd CPU (ms), median of ${ROUNDS} fresh processes taken in turns:\n`);
+console.log('| variant | until ready | growth | first /fetch | growth | second /fetch |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+for (const { name, file } of VARIANTS) {
+  const t = times.get(file);
+  if (t === undefined) continue;
+  console.log(
+    `| ${name} | ${median(t.ready).toFixed(1)} | ${file === 'bare' ? '—' : growth(t.ready, bare?.ready)} | ${median(t.first).toFixed(2)} | ${file === 'bare' ? '—' : growth(t.first, bare?.first)} | ${median(t.second).toFixed(2)} |`,
+  );
+}
