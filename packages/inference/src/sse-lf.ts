@@ -25,6 +25,8 @@ export interface EventCounter {
 const NEWLINE = 10;
 const RETURN = 13;
 const LETTER_D = 100;
+/** The carried-bytes buffer a stream keeps between events; one grown past it is let go. */
+const KEEP_BYTES = 1 << 16;
 
 /**
  * Whether `text` (complete events only) is a run of events that are each a single `data:` line:
@@ -187,6 +189,8 @@ export function createLfEventParser(
     if (!countEvents(text)) readEvents(text);
     if (fromCarry) carry.copyWithin(0, end, bytes.length);
     carried = fromCarry ? bytes.length - end : 0;
+    // A buffer a long event grew is let go once emptied: a stream keeps no more than it carries.
+    if (carried === 0 && carry.length > KEEP_BYTES) carry = new Uint8Array(0);
     if (!fromCarry && end < bytes.length) keep(input.subarray(end));
   };
 }

@@ -182,11 +182,22 @@ describe('createEventParser’s LF fast path against the complete parser', () =>
 
   it('keeps an event that spans many chunks whole, however far it outgrows the first buffer', () => {
     const long = `${'x'.repeat(9_000)}é${'y'.repeat(9_000)}`;
-    const bytes = encoder.encode(`data: {"n":1}\n\ndata: ${long}\n\ndata: {"n":2}\n\n`);
+    // Past the size of buffer a stream keeps: let go once the event is read, then made again.
+    const longer = `${'z'.repeat(100_000)}€`;
+    const bytes = encoder.encode(
+      `data: {"n":1}\n\ndata: ${long}\n\ndata: {"n":2}\n\ndata: ${longer}\n\ndata: {"n":3}\n\ndata: ${long}\n\n`,
+    );
     const chunks = Array.from({ length: Math.ceil(bytes.length / 997) }, (_, i) =>
       bytes.slice(i * 997, (i + 1) * 997),
     );
-    expect(parseAll(chunks).events.map((e) => e.data)).toEqual(['{"n":1}', long, '{"n":2}']);
+    expect(parseAll(chunks).events.map((e) => e.data)).toEqual([
+      '{"n":1}',
+      long,
+      '{"n":2}',
+      longer,
+      '{"n":3}',
+      long,
+    ]);
   });
 
   it('reads the usual stream without the complete parser: events framed across any split', () => {
