@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'esbuild';
 import ts from 'typescript';
-// biome-ignore lint/correctness/useImportExtensions: Node runs this file by stripping types, so the .ts name
 import { bundle } from './worker-bundle.ts';
 
 const OWN_SOURCE = /packages\/[a-z]+\/src\/.*\.ts$/;

@@ -5,9 +5,7 @@
 // Run: pnpm --filter @edgetrace/bench cold-start
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { COMPATIBILITY_DATE } from '../../vitest.config.ts';
-// biome-ignore lint/correctness/useImportExtensions: Node runs this file by stripping types, so the .ts name
 import { bundle } from './worker-bundle.ts';
-// biome-ignore lint/correctness/useImportExtensions: Node runs this file by stripping types, so the .ts name
 import { cpuNs, workerdPids } from './workerd-cpu.ts';
 
 const ROUNDS = 7;

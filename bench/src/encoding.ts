@@ -11,7 +11,7 @@ import { createMemoryExporter, createTracerProvider, type SpanData } from '@edge
 import { encodeTracesBytes } from '@edgetrace/otlp';
 import { SpanKind } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { toReadableSpans } from '../../packages/otlp/src/test-support/readable-span.js';
+import { toReadableSpans } from '../../packages/otlp/src/test-support/readable-span.ts';
 
 const SPANS = 1_000;
 const RUNS = 15;

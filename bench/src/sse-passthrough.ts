@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { COMPATIBILITY_DATE } from '../../vitest.config.ts';
-// biome-ignore lint/correctness/useImportExtensions: Node runs this file by stripping types, so the .ts name
 import { cpuNs, workerdPids } from './workerd-cpu.ts';
 
 const EVENTS = 20_000;
