@@ -2,13 +2,13 @@
 // them: the SERVER span, its context inside the handler, streams, errors, skip and route, and
 // export in waitUntil (or by batch where there is none).
 import { ConfigError, createMemoryExporter, createTracerProvider, type SpanData } from '@edgetrace/core';
-import { resetReporting } from '@edgetrace/core/internal';
 import { instrumentFetch } from '@edgetrace/fetch';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startUpstream, type Upstream } from '../../../test/support/upstream.js';
 import { type InstrumentHandlerOptions, instrumentHandler } from './instrument-handler.js';
 import { executionContext } from './test-support/execution-context.js';
+import { resetGlobals } from './test-support/reset-globals.js';
 
 const PARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
@@ -40,13 +40,7 @@ beforeAll(async () => {
 });
 afterAll(async () => upstream.close());
 
-afterEach(() => {
-  trace.disable();
-  propagation.disable();
-  context.disable();
-  vi.restoreAllMocks();
-  resetReporting();
-});
+afterEach(resetGlobals);
 
 describe('instrumentHandler(): the server span', () => {
   it('continues the caller’s trace, records the request and answer, and exports in waitUntil', async () => {

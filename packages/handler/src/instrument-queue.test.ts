@@ -9,13 +9,13 @@ import {
   type EdgeTracerProvider,
   type MemoryExporter,
 } from '@edgetrace/core';
-import { resetReporting } from '@edgetrace/core/internal';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { instrumentQueue } from './instrument-queue.js';
 import { instrumentWorker } from './instrument-worker.js';
 import { canCarry, splitCarrier, TRACE_CONTEXT_KEY, withCarrier } from './queue-context.js';
 import { executionContext } from './test-support/execution-context.js';
+import { resetGlobals } from './test-support/reset-globals.js';
 
 /** A binding that records what it was sent; `#sent` makes calls on anything but itself throw. */
 class StandInQueue {
@@ -45,13 +45,7 @@ beforeEach(() => {
   provider = createTracerProvider({ processors: [createSimpleProcessor(memory)] });
   provider.register();
 });
-afterEach(() => {
-  trace.disable();
-  propagation.disable();
-  context.disable();
-  vi.restoreAllMocks();
-  resetReporting();
-});
+afterEach(resetGlobals);
 
 const traceparentOf = (body: unknown): unknown =>
   (body as Record<string, { traceparent?: string } | undefined>)[TRACE_CONTEXT_KEY]?.traceparent;

@@ -2,22 +2,17 @@
 // and without a producer's context), pass-through of the methods it does not know, and one
 // provider for every event of the isolate.
 import { ConfigError, createMemoryExporter, type SpanData } from '@edgetrace/core';
-import { resetReporting } from '@edgetrace/core/internal';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { instrumentWorker } from './instrument-worker.js';
 import { TRACE_CONTEXT_KEY } from './queue-context.js';
 import { executionContext } from './test-support/execution-context.js';
+import { resetGlobals } from './test-support/reset-globals.js';
 
 const PRODUCER_A = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const PRODUCER_B = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
-afterEach(() => {
-  trace.disable();
-  propagation.disable();
-  context.disable();
-  resetReporting();
-});
+afterEach(resetGlobals);
 
 /** A message as workerd hands it: methods that must be called on the message itself. */
 class NativeMessage {

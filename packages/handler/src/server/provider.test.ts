@@ -6,21 +6,15 @@ import {
   type EdgeTracerProvider,
   type EnvSource,
 } from '@edgetrace/core';
-import { resetReporting } from '@edgetrace/core/internal';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resetGlobals } from '../test-support/reset-globals.js';
 import type { ProviderSetup } from './options.js';
 import { asyncLocalStorageFor, createProvider } from './provider.js';
 
 const ENTRY = 'instrumentWorker()';
 
-afterEach(() => {
-  trace.disable();
-  propagation.disable();
-  context.disable();
-  vi.restoreAllMocks();
-  resetReporting();
-});
+afterEach(resetGlobals);
 
 function setupOf(overrides: Partial<ProviderSetup> = {}): ProviderSetup {
   return { provider: undefined, providerOptions: {}, exporter: undefined, register: false, ...overrides };
