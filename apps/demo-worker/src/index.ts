@@ -120,7 +120,7 @@ async function runJobs(batch: QueueBatch, env: Env): Promise<void> {
     const job = message.body as Job;
     const response = await inference(`${base(env)}/v1/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: upstreamHeaders(env, new Headers()),
       body: JSON.stringify({
         model: job.model,
         max_tokens: 8,
