@@ -4,7 +4,7 @@
 // handler, ended when the response (or its streamed body) does, exported in `waitUntil` where
 // the runtime has one and by a batch elsewhere.
 import { ConfigError } from '@edgetrace/core';
-import { guarded, type OptionTable, optionNames } from '@edgetrace/core/internal';
+import { type OptionTable, optionNames } from '@edgetrace/core/internal';
 import { compileSkip, prepareServer, type ServerOptions, type SkipOption } from './server/options.js';
 import { ServerTracing, type WaitUntil, waitUntilOf } from './server/server-tracing.js';
 
@@ -79,15 +79,6 @@ export function traceRequests<R extends Request, A extends unknown[]>(
     server.entry,
   );
   const { route } = options;
-  const routeOf =
-    route === undefined
-      ? () => undefined
-      : (request: Request) =>
-          guarded(
-            'the route function threw; the span is named by method only',
-            () => route(request),
-            undefined,
-          );
 
   return async function tracedHandler(this: unknown, request: R, ...rest: A): Promise<Response> {
     if (skipped(request)) return handler.call(this, request, ...rest);
@@ -103,6 +94,6 @@ export function traceRequests<R extends Request, A extends unknown[]>(
       server.fail(started, error);
       throw error;
     }
-    return server.finish(started, response, { route: routeOf(request) });
+    return server.finish(started, response, { route: route && (() => route(request)) });
   };
 }

@@ -76,21 +76,23 @@ export function instrumentQueue<Q extends QueueProducer<never>>(
   const send = queue.send as (body: unknown, ...rest: unknown[]) => Promise<unknown>;
   const sendBatch = queue.sendBatch as (messages: Iterable<unknown>, ...rest: unknown[]) => Promise<unknown>;
 
+  // What every span of this binding says, made once.
+  const destination: Attributes = {
+    'messaging.system': MESSAGING_SYSTEM,
+    'messaging.operation.type': 'send',
+    ...(name === undefined ? {} : { 'messaging.destination.name': name }),
+  };
+  const spanName = (operation: string): string => (name === undefined ? operation : `${operation} ${name}`);
+
   /** Runs `call` under a PRODUCER span for `operation`, giving it the carrier of the span's context. */
   async function traced<T>(
     operation: string,
     count: number | undefined,
     call: (carrier: Carrier) => Promise<T>,
   ) {
-    const attributes: Attributes = {
-      'messaging.system': MESSAGING_SYSTEM,
-      'messaging.operation.type': 'send',
-      'messaging.operation.name': operation,
-    };
-    if (name !== undefined) attributes['messaging.destination.name'] = name;
+    const attributes: Attributes = { ...destination, 'messaging.operation.name': operation };
     if (count !== undefined) attributes['messaging.batch.message_count'] = count;
-    const spanName = name === undefined ? operation : `${operation} ${name}`;
-    const span: Span = tracer.startSpan(spanName, { kind: SpanKind.PRODUCER, attributes });
+    const span: Span = tracer.startSpan(spanName(operation), { kind: SpanKind.PRODUCER, attributes });
     const carrier: Carrier = {};
     propagation.inject(trace.setSpan(context.active(), span), carrier);
     try {

@@ -8,10 +8,10 @@
 import { optionNames } from '@edgetrace/core/internal';
 import {
   type Attributes,
+  defaultTextMapGetter,
   type Link,
   ROOT_CONTEXT,
   SpanKind,
-  type TextMapGetter,
   trace,
 } from '@opentelemetry/api';
 import {
@@ -22,7 +22,7 @@ import {
 } from './instrument-handler.js';
 import { MESSAGING_SYSTEM } from './instrument-queue.js';
 import { passThrough } from './objects.js';
-import { type Carrier, splitCarrier } from './queue-context.js';
+import { splitCarrier } from './queue-context.js';
 import { prepareServer } from './server/options.js';
 import { type InvocationStart, ServerTracing, type Tracing, waitUntilOf } from './server/server-tracing.js';
 
@@ -45,8 +45,6 @@ export interface QueueMessage {
 }
 
 export type InstrumentWorkerOptions = InstrumentHandlerOptions;
-
-type Method = (this: unknown, ...args: never[]) => unknown;
 
 /**
  * Returns a handler object like `worker` whose `fetch`, `scheduled` and `queue` are traced; its
@@ -73,8 +71,8 @@ export function instrumentWorker<W extends object>(worker: W, options: Instrumen
   };
   if (typeof fetch === 'function') define('fetch', traceRequests(server, fetch.bind(worker), options));
   if (typeof scheduled === 'function')
-    define('scheduled', traceEvent(server, scheduled as Method, worker, cronStart));
-  if (typeof queue === 'function') define('queue', traceEvent(server, queue as Method, worker, queueStart));
+    define('scheduled', traceEvent(server, scheduled.bind(worker), cronStart));
+  if (typeof queue === 'function') define('queue', traceEvent(server, queue.bind(worker), queueStart));
   return traced;
 }
 
@@ -87,11 +85,9 @@ interface EventStart<E> {
 /** Wraps an event handler `(event, env, ctx)`: a span per call, active inside it, ended when it settles. */
 function traceEvent<E>(
   server: ServerTracing,
-  handler: Method,
-  self: unknown,
+  handler: (event: E, env: unknown, ctx: unknown) => unknown,
   start: (tracing: Tracing, event: E) => EventStart<E>,
 ): (event: E, env: unknown, ctx: unknown) => Promise<unknown> {
-  const call = handler as (this: unknown, event: E, env: unknown, ctx: unknown) => unknown;
   return async function tracedEvent(event, env, ctx) {
     const waitUntil = waitUntilOf(ctx);
     const tracing = server.ready ?? (await server.make(env, waitUntil));
@@ -99,9 +95,7 @@ function traceEvent<E>(
     const started = server.startInvocation(tracing, invocation, waitUntil);
     let result: unknown;
     try {
-      result = await tracing.provider.contextManager.with(started.context, () =>
-        call.call(self, given, env, ctx),
-      );
+      result = await tracing.provider.contextManager.with(started.context, () => handler(given, env, ctx));
     } catch (error) {
       server.settle(started, { kind: 'error', error });
       throw error;
@@ -137,7 +131,7 @@ function queueStart(tracing: Tracing, batch: QueueBatch): EventStart<QueueBatch>
     const { carrier, body } = splitCarrier(message.body);
     if (carrier === undefined) continue;
     bodies.set(message, body);
-    const producer = trace.getSpanContext(propagator.extract(ROOT_CONTEXT, carrier, carrierGetter));
+    const producer = trace.getSpanContext(propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter));
     if (producer !== undefined) links.push({ context: producer });
   }
   const attributes: Attributes = {
@@ -163,11 +157,6 @@ function queueStart(tracing: Tracing, batch: QueueBatch): EventStart<QueueBatch>
   };
   return { invocation, event: bodies.size === 0 ? batch : withBodies(batch, bodies) };
 }
-
-const carrierGetter: TextMapGetter<Carrier> = {
-  get: (carrier, key) => carrier[key],
-  keys: (carrier) => Object.keys(carrier),
-};
 
 /**
  * `batch` with the given messages' bodies replaced. workerd's batch and message objects are

@@ -10,4 +10,4 @@ export type {
 } from './server/options.js';
 export { compileSkip, prepareServer } from './server/options.js';
 export type { Answer, InvocationStart, ServerSpan, Tracing, WaitUntil } from './server/server-tracing.js';
-export { ServerTracing, waitUntilOf } from './server/server-tracing.js';
+export { resetColdStart, ServerTracing, waitUntilOf } from './server/server-tracing.js';

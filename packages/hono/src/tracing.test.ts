@@ -8,6 +8,7 @@ import {
 import { resetReporting } from '@edgetrace/core/internal';
 import { instrumentFetch } from '@edgetrace/fetch';
 import { instrumentWorker } from '@edgetrace/handler';
+import { resetColdStart } from '@edgetrace/handler/internal';
 import {
   context,
   DiagLogLevel,
@@ -66,6 +67,7 @@ afterEach(() => {
   diag.disable();
   vi.restoreAllMocks();
   resetReporting();
+  resetColdStart();
 });
 
 describe('tracing(): the server span', () => {
@@ -618,6 +620,9 @@ describe('tracing() beside instrumentWorker in one Worker', () => {
     await Promise.all([first.settled(), second.settled()]);
     expect(forQueue.getFinishedSpans().map((s) => s.name)).toEqual(['process jobs']);
     expect(forFetch.getFinishedSpans().map((s) => s.name)).toEqual(['GET /']);
+    // One isolate, one cold start, whichever entry point saw it first.
+    expect(forQueue.getFinishedSpans()[0]?.attributes['faas.coldstart']).toBe(true);
+    expect(forFetch.getFinishedSpans()[0]?.attributes['faas.coldstart']).toBe(false);
     expect(warn.mock.calls.filter((call) => String(call[0]).includes('tracing() still traces'))).toHaveLength(
       1,
     );

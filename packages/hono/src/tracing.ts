@@ -3,7 +3,7 @@
 // the response does — at once, or when a streamed body finishes or the client cancels it. Spans
 // are flushed in `waitUntil` on Workers, so export never delays a response. The span itself is
 // @edgetrace/handler's (`ServerTracing`); this file adapts it to Hono's context and routes.
-import { ServerTracing, type WaitUntil } from '@edgetrace/handler/internal';
+import { ServerTracing, type WaitUntil, waitUntilOf } from '@edgetrace/handler/internal';
 import type { Context as OtelContext, Span } from '@opentelemetry/api';
 import type { Context, MiddlewareHandler } from 'hono';
 import { prepare, type TracingOptions } from './options.js';
@@ -31,8 +31,8 @@ function createExecutionContextProbe(): (c: Context) => WaitUntil | undefined {
   return (c) => {
     if (absent) return undefined;
     try {
-      const ctx = c.executionCtx as Partial<WaitUntil> | undefined;
-      if (typeof ctx?.waitUntil === 'function') return ctx as WaitUntil;
+      const ctx = waitUntilOf(c.executionCtx);
+      if (ctx !== undefined) return ctx;
     } catch {
       // No execution context: fall through.
     }
@@ -66,12 +66,7 @@ export function tracing(options: TracingOptions = {}): MiddlewareHandler {
       throw error;
     }
     const response = c.res;
-    let route: string | undefined;
-    try {
-      route = answeredRoute(c, ownIndex, response.status);
-    } catch {
-      // Telemetry must not break the response: the span keeps its method-only name.
-    }
+    const route = () => answeredRoute(c, ownIndex, response.status);
     const sent = server.finish(started, response, { route, error: c.error });
     if (sent !== response) {
       // Unset first: Hono's setter otherwise copies the old response's headers onto a new one.

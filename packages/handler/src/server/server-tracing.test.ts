@@ -5,13 +5,14 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/ap
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { executionContext } from '../test-support/execution-context.js';
 import { prepareServer, type ServerOptions } from './options.js';
-import { ServerTracing, type WaitUntil, waitUntilOf } from './server-tracing.js';
+import { resetColdStart, ServerTracing, type WaitUntil, waitUntilOf } from './server-tracing.js';
 
 const PRODUCER = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
 
 afterEach(() => {
   vi.restoreAllMocks();
   resetReporting();
+  resetColdStart();
 });
 
 /** A ServerTracing over a memory exporter, not registered, with its provider made. */
@@ -139,7 +140,7 @@ describe('ServerTracing', () => {
     const { server, tracing, exporter } = await serverTracing({}, execution.ctx);
     const started = server.startRequest(tracing, new Request('https://a.example/users/7'), execution.ctx);
     server.finish(started, new Response('oops', { status: 502 }), {
-      route: '/users/:id',
+      route: () => '/users/:id',
       error: new RangeError('upstream gone'),
     });
     const [span] = await exported(exporter, execution);

@@ -8,6 +8,7 @@ import {
   createSpanEnd,
   endSpanWithBody,
   errorType,
+  guarded,
   materializeBody,
   recordHeaders,
   recordStatus,
@@ -68,8 +69,11 @@ export interface ServerSpan {
 
 /** What the handler answered. */
 export interface Answer {
-  /** The route template that answered, which names the span (`GET /users/:id`). */
-  readonly route?: string | undefined;
+  /**
+   * The route template that answered, which names the span (`GET /users/:id`): asked once the
+   * handler has answered; a throw is reported once and the span keeps its method-only name.
+   */
+  readonly route?: (() => string | undefined) | undefined;
   /** An error the framework turned into the response (Hono's `c.error`). */
   readonly error?: unknown;
 }
@@ -83,11 +87,30 @@ export interface InvocationStart {
   readonly links?: Link[];
 }
 
+/**
+ * Whether this isolate has started a span yet. A cold start is the isolate's, not an entry
+ * point's: hono's `tracing()` and `instrumentWorker`'s `queue` in one Worker share it. Kept under
+ * a `Symbol.for` key, as the isolate's provider is, so two installed copies of this package agree.
+ */
+const ISOLATE_STARTED = Symbol.for('edgetrace.handler.isolate-started');
+
+/** `true` the first time it is asked in this isolate, `false` ever after. */
+function isolateColdStart(): boolean {
+  const state = globalThis as Record<symbol, boolean | undefined>;
+  const cold = state[ISOLATE_STARTED] !== true;
+  state[ISOLATE_STARTED] = true;
+  return cold;
+}
+
+/** Forgets that this isolate has started a span, so the next one is a cold start again (for tests). */
+export function resetColdStart(): void {
+  delete (globalThis as Record<symbol, boolean | undefined>)[ISOLATE_STARTED];
+}
+
 export class ServerTracing {
   readonly #setup: ServerSetup;
   readonly #scope: string;
   #tracing: Tracing | undefined;
-  #coldStart = true;
 
   /** `scope` is the instrumentation scope's name (`@edgetrace/hono`). */
   constructor(setup: ServerSetup, scope: string) {
@@ -124,8 +147,8 @@ export class ServerTracing {
 
   /** Whether this is the isolate's first invocation, recorded where the runtime is a FaaS one. */
   #recordColdStart(attributes: Attributes, faas: boolean): void {
-    if (faas) attributes['faas.coldstart'] = this.#coldStart;
-    this.#coldStart = false;
+    const cold = isolateColdStart();
+    if (faas) attributes['faas.coldstart'] = cold;
   }
 
   /** Starts the SERVER span of `request`, continuing the trace its headers carry. */
@@ -197,13 +220,19 @@ export class ServerTracing {
     if (!isResponse(response)) {
       // The runtime turns this into its own error (a 500 on Workers): the span says why.
       const what = response === null ? 'null' : typeof response;
-      span.setAttribute('http.response.status_code', 500);
-      endSpan({ kind: 'error', error: new TypeError(`the handler returned ${what}, not a Response`) });
-      flush(started);
+      this.fail(started, new TypeError(`the handler returned ${what}, not a Response`));
       return response;
     }
     try {
-      const { route, error } = answer;
+      const { error } = answer;
+      const route =
+        answer.route === undefined
+          ? undefined
+          : guarded(
+              `${setup.entry}: the route function threw; the span is named by method only`,
+              answer.route,
+              undefined,
+            );
       if (route !== undefined) {
         span.updateName(`${name} ${route}`);
         span.setAttribute('http.route', route);

@@ -1,8 +1,9 @@
 // What each handler test leaves behind, cleared: the OpenTelemetry globals a provider
-// registered, spies, and what the reporter has already said.
+// registered, spies, what the reporter has already said, and the isolate's cold start.
 import { resetReporting } from '@edgetrace/core/internal';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { vi } from 'vitest';
+import { resetColdStart } from '../server/server-tracing.js';
 
 export function resetGlobals(): void {
   trace.disable();
@@ -10,4 +11,5 @@ export function resetGlobals(): void {
   context.disable();
   vi.restoreAllMocks();
   resetReporting();
+  resetColdStart();
 }
