@@ -26,12 +26,13 @@ export { isStreamingResponse } from './body/streaming.js';
 export type { BodyOutcome, BodyWatcher } from './body/watch-body.js';
 export { watchBody } from './body/watch-body.js';
 export type { EnvReader, NumberCheck } from './config/env.js';
-export { createEnvReader, parseKeyValueList, processEnv, readEnv } from './config/env.js';
+export { parseKeyValueList, readEnv } from './config/env.js';
 export type { OptionTable } from './config/errors.js';
 export { checkOptionNames, optionNames, pickOptions } from './config/errors.js';
 export {
   headerNames,
   isSecretKey,
+  isToken,
   methodAttributes,
   normalizeMethod,
   REDACTED,

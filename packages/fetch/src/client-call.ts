@@ -153,7 +153,8 @@ export function createClient(
   let removable: { readonly from: TextMapPropagator; readonly names: readonly string[] } | undefined;
   const traceHeaderNames = (): readonly string[] => {
     const from = propagator();
-    if (removable?.from !== from) removable = { from, names: [...TRACE_HEADERS, ...from.fields()] };
+    if (removable?.from !== from)
+      removable = { from, names: [...new Set([...TRACE_HEADERS, ...from.fields()])] };
     return removable.names;
   };
   return {

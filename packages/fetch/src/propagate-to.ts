@@ -3,7 +3,7 @@
 // loopback, private and link-local addresses, and names that cannot be public (single-label
 // hosts, `.internal`, `.local`, `.localhost`, `.lan`, `.home.arpa`, `.svc`).
 import { ConfigError } from '@edgetrace/core';
-import { guarded } from '@edgetrace/core/internal';
+import { report } from '@edgetrace/core/internal';
 
 /**
  * Where trace context may be sent: `true` everywhere, `false` nowhere, a list of origins
@@ -81,12 +81,15 @@ export function createPropagationFilter(propagateTo: PropagateTo | undefined): (
   if (propagateTo === undefined) return isPrivateUrl;
   if (typeof propagateTo === 'boolean') return () => propagateTo;
   if (typeof propagateTo === 'function') {
-    return (url) =>
-      guarded(
-        'the propagateTo function threw; trace headers are not sent on that call',
-        () => propagateTo(url) === true,
-        false,
-      );
+    // Asked on every call: in place rather than through guarded(), which takes a closure per call.
+    return (url) => {
+      try {
+        return propagateTo(url) === true;
+      } catch (error) {
+        report('error', 'the propagateTo function threw; trace headers are not sent on that call', error);
+        return false;
+      }
+    };
   }
   if (!Array.isArray(propagateTo)) {
     throw new ConfigError(

@@ -2,7 +2,7 @@
 // specification's endpoint rules: the per-signal endpoint is used as-is, the general one gets
 // `/v1/traces` appended. https://opentelemetry.io/docs/specs/otel/protocol/exporter/
 import { ConfigError, type EnvSource } from '@edgetrace/core';
-import { parseKeyValueList, readEnv, report } from '@edgetrace/core/internal';
+import { isToken, parseKeyValueList, readEnv, report } from '@edgetrace/core/internal';
 
 export interface ExporterConfigOptions {
   /** The full traces URL. @default `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces` */
@@ -65,17 +65,13 @@ function envUrl(url: string | undefined, name: string): string | undefined {
   return undefined;
 }
 
-/** An HTTP field name (RFC 9110 token), what `Headers` accepts as a name. */
-const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 /**
  * What is wrong with one request header, or `undefined` when `Headers` takes it; the value is
  * tried on the platform's own `Headers`, whose rule (no NUL or line break once the ends are
  * trimmed, nothing above U+00FF) is the one the export will meet.
  */
 function headerProblem(name: string, value: string): string | undefined {
-  if (!FIELD_NAME.test(name))
-    return `"${name}" is not a header name (letters, digits and !#$%&'*+-.^_\`|~ only)`;
+  if (!isToken(name)) return `"${name}" is not a header name (letters, digits and !#$%&'*+-.^_\`|~ only)`;
   try {
     new Headers().append(name, value);
     return undefined;
@@ -105,12 +101,12 @@ function envHeaders(text: string | undefined, name: string): Record<string, stri
 }
 
 /** Headers given in code: one `Headers` would refuse is a setup error. */
-function checkHeaders(headers: Record<string, string> | undefined): Record<string, string> {
-  for (const [key, value] of Object.entries(headers ?? {})) {
+function checkHeaders(headers: Record<string, string> = {}): Record<string, string> {
+  for (const [key, value] of Object.entries(headers)) {
     const problem = headerProblem(key, String(value));
     if (problem !== undefined) throw new ConfigError(`headers: ${problem}`);
   }
-  return headers ?? {};
+  return headers;
 }
 
 /** The protocols other SDKs are configured with; we send the one OTLP/HTTP receivers all take. */

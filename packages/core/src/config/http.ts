@@ -92,13 +92,17 @@ export function urlPort(url: URL): number | undefined {
   return undefined;
 }
 
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Whether `text` is an HTTP token (RFC 9110): a header name, or a W3C baggage key. */
+export function isToken(text: string): boolean {
+  return TOKEN.test(text);
+}
+
 /** Checks and lower-cases an allow-list of header names; invalid throws `ConfigError` naming `option`. */
 export function headerNames(names: readonly string[] | undefined, option: string): string[] {
   if (names === undefined) return [];
-  if (
-    !Array.isArray(names) ||
-    !names.every((n) => typeof n === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(n))
-  ) {
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && isToken(n))) {
     throw new ConfigError(`${option} must be a list of header names, such as ['content-type']`);
   }
   return names.map((n) => n.toLowerCase());

@@ -76,6 +76,26 @@ describe('report', () => {
     );
   });
 
+  it('in workerd, once configured from a Worker’s env, never reads process.env (about 3 ms of CPU to make there)', () => {
+    vi.stubGlobal('navigator', { userAgent: 'Cloudflare-Workers' });
+    let touched = 0;
+    vi.stubGlobal('process', {
+      get env(): Record<string, string> {
+        touched++;
+        return { OTEL_LOG_LEVEL: 'debug' };
+      },
+    });
+    const debug = vi.spyOn(console, 'debug').mockImplementation(() => {});
+    try {
+      configureReporting({ OTEL_SERVICE_NAME: 'api' });
+      report('debug', 'below the default level');
+      expect(touched).toBe(0);
+      expect(debug).not.toHaveBeenCalled();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('survives a console that throws', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {
       throw new Error('console gone');

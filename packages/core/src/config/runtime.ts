@@ -6,3 +6,17 @@
 export function isWorkerd(): boolean {
   return globalThis.navigator?.userAgent === 'Cloudflare-Workers';
 }
+
+/**
+ * A Node built-in module through `process.getBuiltinModule` (Node ≥ 22.3, Bun, Deno, workerd
+ * with `nodejs_compat`), without a static `node:` import; `undefined` where there is none or the
+ * runtime refuses it. In workerd this makes `process`: callers ask only outside it.
+ */
+export function builtinModule(id: string): Record<string, unknown> | undefined {
+  try {
+    const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    return process?.getBuiltinModule?.(id) as Record<string, unknown> | undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -2,7 +2,7 @@
 // follows `await`, and a synchronous stack for runtimes without it (workerd without
 // `nodejs_compat`), where async code passes context explicitly.
 import { type Context, type ContextManager, ROOT_CONTEXT } from '@opentelemetry/api';
-import { isWorkerd } from '../config/runtime.js';
+import { builtinModule, isWorkerd } from '../config/runtime.js';
 
 /** The part of Node's `AsyncLocalStorage` the context manager uses. */
 export interface AsyncLocalStorageLike<T> {
@@ -13,9 +13,10 @@ export interface AsyncLocalStorageLike<T> {
 /** A constructor of `AsyncLocalStorage`, such as `node:async_hooks`'. */
 export type AsyncLocalStorageClass = new <T>() => AsyncLocalStorageLike<T>;
 
-interface MaybeGlobals {
-  AsyncLocalStorage?: unknown;
-  process?: { getBuiltinModule?: (id: string) => unknown };
+/** The `AsyncLocalStorage` class `holder` (the global scope, or `node:async_hooks`) has, if any. */
+function storageIn(holder: object | undefined): AsyncLocalStorageClass | undefined {
+  const Storage = (holder as { AsyncLocalStorage?: unknown } | undefined)?.AsyncLocalStorage;
+  return typeof Storage === 'function' ? (Storage as AsyncLocalStorageClass) : undefined;
 }
 
 /**
@@ -24,19 +25,7 @@ interface MaybeGlobals {
  * `nodejs_compat`). Returns `undefined` where the runtime has none.
  */
 export function findAsyncLocalStorage(): AsyncLocalStorageClass | undefined {
-  const globals = globalThis as MaybeGlobals;
-  if (typeof globals.AsyncLocalStorage === 'function') {
-    return globals.AsyncLocalStorage as AsyncLocalStorageClass;
-  }
-  try {
-    const process = globals.process;
-    const hooks = process?.getBuiltinModule?.('node:async_hooks') as MaybeGlobals | undefined;
-    if (typeof hooks?.AsyncLocalStorage === 'function')
-      return hooks.AsyncLocalStorage as AsyncLocalStorageClass;
-  } catch {
-    // A runtime that refuses the module has no AsyncLocalStorage for us.
-  }
-  return undefined;
+  return storageIn(globalThis) ?? storageIn(builtinModule('node:async_hooks'));
 }
 
 /** Where `findAsyncLocalStorage` looks last: a specifier bundlers leave alone (see below). */
@@ -51,17 +40,10 @@ const ASYNC_HOOKS = ['node', 'async_hooks'].join(':');
  * `undefined` where the runtime has none.
  */
 export async function loadAsyncLocalStorage(): Promise<AsyncLocalStorageClass | undefined> {
-  const global = (globalThis as MaybeGlobals).AsyncLocalStorage;
-  if (typeof global === 'function') return global as AsyncLocalStorageClass;
-  if (!isWorkerd()) {
-    const found = findAsyncLocalStorage();
-    if (found !== undefined) return found;
-  }
+  const found = isWorkerd() ? storageIn(globalThis) : findAsyncLocalStorage();
+  if (found !== undefined) return found;
   try {
-    const hooks = (await import(/* @vite-ignore */ ASYNC_HOOKS)) as MaybeGlobals;
-    return typeof hooks.AsyncLocalStorage === 'function'
-      ? (hooks.AsyncLocalStorage as AsyncLocalStorageClass)
-      : undefined;
+    return storageIn((await import(/* @vite-ignore */ ASYNC_HOOKS)) as object);
   } catch {
     return undefined;
   }

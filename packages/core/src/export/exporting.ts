@@ -29,8 +29,11 @@ export function exportCounted(exporter: SpanExporter, spans: SpanData[], drops: 
  * waits for its own trace's export (`settled(traceId)`), never for another's.
  */
 export interface Sends {
-  /** Starts exporting `spans` (nothing when empty), under `key` (a trace id) if given. */
-  send(spans: SpanData[], key?: string): void;
+  /**
+   * Starts exporting `spans` (nothing when empty), under `key` (a trace id) if given; resolves
+   * when that export is done (at once when there was nothing to send, or it was dropped).
+   */
+  send(spans: SpanData[], key?: string): Promise<void>;
   /** Resolves once the export under `key` is done; without a key, once none is in flight. */
   settled(key?: string): Promise<void>;
 }
@@ -46,11 +49,11 @@ export function createSends(
   const pending = new Set<Promise<void>>();
   const byKey = new Map<string, Promise<void>>();
   return {
-    send(spans: SpanData[], key?: string): void {
-      if (spans.length === 0) return;
+    send(spans: SpanData[], key?: string): Promise<void> {
+      if (spans.length === 0) return Promise.resolve();
       if (pending.size >= maxInFlight) {
         drops.drop('too many exports in flight (collector slow or down)', spans.length);
-        return;
+        return Promise.resolve();
       }
       const done: Promise<void> = exportCounted(exporter, spans, drops).finally(() => {
         pending.delete(done);
@@ -58,6 +61,7 @@ export function createSends(
       });
       pending.add(done);
       if (key !== undefined) byKey.set(key, done);
+      return done;
     },
     async settled(key?: string): Promise<void> {
       if (key !== undefined) {

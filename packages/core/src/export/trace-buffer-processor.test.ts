@@ -5,7 +5,7 @@ import { BODY_UNOBSERVED } from '../body/span-end.js';
 import { createMemoryExporter } from '../trace/memory-exporter.js';
 import { createTracerProvider, type TracerProviderOptions } from '../trace/provider.js';
 import type { ExportResult, SpanData, SpanExporter } from '../trace/types.js';
-import { createTraceBufferProcessor } from './trace-buffer-processor.js';
+import { COALESCE_MAX_SPANS, createTraceBufferProcessor } from './trace-buffer-processor.js';
 
 function setup(options: TracerProviderOptions = {}) {
   let time = 1_700_000_000_000;
@@ -345,7 +345,7 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
     }
     expect(buffer.dropped).toEqual({ 'too many finished spans waiting to be exported': 512 });
     await buffer.forceFlush();
-    expect(exporter.getFinishedSpans()).toHaveLength(8192);
+    expect(exporter.getFinishedSpans()).toHaveLength(COALESCE_MAX_SPANS);
   });
 
   it('exports whatever waits at once on forceFlush() and shutdown, without the wait', async () => {

@@ -13,7 +13,7 @@ import { isSampled, keepTrace, type TailPolicy } from '../sampling/tail-policy.j
 import type { Clock } from '../trace/time.js';
 import type { SpanData, SpanExporter, SpanProcessor } from '../trace/types.js';
 import { createDropCounter, type DropCounter } from './drop-counter.js';
-import { callExporter, createSends } from './exporting.js';
+import { callExporter, createSends, type Sends } from './exporting.js';
 
 export interface TraceBufferOptions {
   readonly exporter: SpanExporter;
@@ -44,7 +44,7 @@ export interface TraceBufferOptions {
 }
 
 /** Spans waiting to leave together past which a flush exports at once rather than wait. */
-export const COALESCE_EXPORT_SPANS = 512;
+const COALESCE_EXPORT_SPANS = 512;
 /** Spans waiting to leave together at most; a finished trace beyond this is dropped and counted. */
 export const COALESCE_MAX_SPANS = 8192;
 
@@ -123,12 +123,11 @@ class TraceBuffer implements TraceBufferProcessor {
   readonly #maxTraceAgeMs: number;
   readonly #traces = new Map<string, Entry>();
   readonly #drops: DropCounter;
-  readonly #sends: ReturnType<typeof createSends>;
+  readonly #sends: Sends;
   readonly #coalesceMs: number;
   /** Finished traces waiting to leave together (coalesced export): plain data only. */
   readonly #ready = new Map<string, SpanData[]>();
   #readySpans = 0;
-  #exports = 0;
   #stopped = false;
 
   constructor(options: TraceBufferOptions) {
@@ -211,9 +210,7 @@ class TraceBuffer implements TraceBufferProcessor {
     const spans = [...this.#ready.values()].flat();
     this.#ready.clear();
     this.#readySpans = 0;
-    const key = `coalesced ${this.#exports++}`;
-    this.#sends.send(spans, key);
-    return this.#sends.settled(key);
+    return this.#sends.send(spans);
   }
 
   /** Sends a finished trace's spans now, or keeps them to leave with others (coalesced export). */

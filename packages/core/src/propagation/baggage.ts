@@ -9,6 +9,7 @@ import {
   type TextMapPropagator,
   type TextMapSetter,
 } from '@opentelemetry/api';
+import { isToken } from '../config/http.js';
 import { trimOws } from './trace-state.js';
 
 export const BAGGAGE = 'baggage';
@@ -19,7 +20,6 @@ export const MAX_BAGGAGE_BYTES = 8192;
 
 // key = token (RFC 9110); value = *baggage-octet, where baggage-octet excludes CTLs, white
 // space, DQUOTE, comma, semicolon and backslash; anything else arrives percent-encoded.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
 
 function decode(value: string): string | undefined {
@@ -71,7 +71,7 @@ export function parseBaggage(header: string): Array<[string, BaggageEntry]> {
     if (eq < 0) continue;
     const key = trimOws(pair.slice(0, eq));
     const raw = trimOws(pair.slice(eq + 1));
-    if (!TOKEN.test(key) || !VALUE.test(raw)) continue;
+    if (!isToken(key) || !VALUE.test(raw)) continue;
     const value = decode(raw);
     if (value === undefined) continue;
     const entry: BaggageEntry = { value };
@@ -89,7 +89,7 @@ export function formatBaggage(entries: ReadonlyArray<[string, BaggageEntry]>): s
   let members = 0;
   for (const [key, entry] of entries) {
     if (members >= MAX_BAGGAGE_MEMBERS) break;
-    if (!TOKEN.test(key) || typeof entry?.value !== 'string') continue;
+    if (!isToken(key) || typeof entry?.value !== 'string') continue;
     let member = `${key}=${encodeValue(entry.value)}`;
     const metadata = entry.metadata?.toString();
     if (metadata) member += `;${metadata}`;

@@ -1,6 +1,6 @@
 // Trace and span ids sliced from a pooled buffer of random bytes: one fill serves hundreds of
 // ids (≈0.1 µs each instead of ≈0.4–1.8 µs).
-import { isWorkerd } from '../config/runtime.js';
+import { builtinModule, isWorkerd } from '../config/runtime.js';
 
 /** Makes the random ids of new traces and spans, as lowercase hex. */
 export interface IdGenerator {
@@ -22,16 +22,8 @@ type RandomFill = (pool: Uint8Array) => void;
  * workerd, where making it costs about 3 ms of CPU.
  */
 function randomFill(): RandomFill {
-  if (!isWorkerd()) {
-    try {
-      const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-      const node = process?.getBuiltinModule?.('node:crypto') as { randomFillSync?: RandomFill } | undefined;
-      const fill = node?.randomFillSync;
-      if (typeof fill === 'function') return (pool) => fill(pool);
-    } catch {
-      // A runtime that refuses the module: the Web Crypto API below.
-    }
-  }
+  const fill = isWorkerd() ? undefined : builtinModule('node:crypto')?.randomFillSync;
+  if (typeof fill === 'function') return (pool) => (fill as RandomFill)(pool);
   return (pool) => crypto.getRandomValues(pool);
 }
 
