@@ -58,13 +58,13 @@ export function describeCall(
   body: JsonObject,
   genAi: boolean,
   describing: Describing,
-): { name: string; attributes: Attributes; summary: RequestSummary } {
+): { name: string; attributes: Attributes; summary: RequestSummary; capture: ContentCapture | undefined } {
   // Content is captured only onto GenAI attributes: a span that yields has none to hold it.
   const capture = genAi ? describing.capture : undefined;
   const summary = adapter.request(body, target.url, capture !== undefined);
   const model = summary.model ?? describing.model;
   const http = clientAttributes(target.url, target.method);
-  if (!genAi) return { name: http.name, attributes: http.attributes, summary };
+  if (!genAi) return { name: http.name, attributes: http.attributes, summary, capture };
   const attributes: Attributes = {
     ...http.attributes,
     'gen_ai.operation.name': adapter.operation,
@@ -81,5 +81,5 @@ export function describeCall(
     attributes['gen_ai.system_instructions'] = instructionsAttribute(summary.system, capture);
   }
   const name = model === undefined ? adapter.operation : `${adapter.operation} ${model}`;
-  return { name, attributes, summary };
+  return { name, attributes, summary, capture };
 }

@@ -24,7 +24,8 @@ function streamParser(
   const type = response.headers.get('content-type')?.toLowerCase() ?? '';
   const onEvent = (event: ServerSentEvent): void => generation.event(event);
   // The generation counts runs of text-only events rather than reading each (sse-lf.ts).
-  if (type.startsWith('text/event-stream')) return createCountingEventParser(onEvent, options, generation);
+  if (type.startsWith('text/event-stream'))
+    return createCountingEventParser(onEvent, options, generation.counter);
   if (LINE_TYPES.some((lines) => type.startsWith(lines))) return createLineParser(onEvent, options);
   return undefined;
 }

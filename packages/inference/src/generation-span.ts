@@ -49,6 +49,8 @@ export interface GenerationSpanOptions {
 }
 
 export interface GenerationSpan extends EventCounter {
+  /** This span as the stream parser's counter, where it could ever count runs of events. */
+  readonly counter: EventCounter | undefined;
   /** Reads one streamed event. */
   event(event: ServerSentEvent): void;
   /** Reads a whole JSON answer (or an error body). */
@@ -108,13 +110,22 @@ class GenerationTracker implements GenerationSpan {
   };
 
   /**
+   * This span as the stream parser's counter, where it could ever count: the protocol tells
+   * text-only runs apart and nobody asks for each event (`onEvent`). Elsewhere the parser is
+   * spared the per-chunk check of whether a run could be offered.
+   */
+  get counter(): EventCounter | undefined {
+    const { adapter, onEvent } = this.#options;
+    return adapter.contentOnlyRun !== undefined && onEvent === undefined ? this : undefined;
+  }
+
+  /**
    * How many events of a run may be counted instead of read (0: none): text only, nobody wants
    * the text, and not the stream's first (which sets the time to first chunk and carries the head).
    */
   countable(text: string): number {
-    const { adapter, onEvent } = this.#options;
-    if (this.#ended || this.#timing.count === 0 || onEvent !== undefined || this.#capturing()) return 0;
-    return adapter.contentOnlyRun?.(text) ?? 0;
+    if (this.#ended || !this.#skippable()) return 0;
+    return this.#options.adapter.contentOnlyRun?.(text) ?? 0;
   }
 
   /** `count` text-only events came together: timed as they would have been one by one. */
@@ -128,12 +139,7 @@ class GenerationTracker implements GenerationSpan {
     this.#idle.activity();
     const { data } = event;
     const { adapter, onEvent, span } = this.#options;
-    if (
-      this.#timing.count > 0 &&
-      onEvent === undefined &&
-      !this.#capturing() &&
-      adapter.contentOnly?.(data) === true
-    ) {
+    if (this.#skippable() && adapter.contentOnly?.(data) === true) {
       // Text only, and no one wants the text: time the chunk, skip the JSON parse.
       this.#tick();
       return;
@@ -179,6 +185,11 @@ class GenerationTracker implements GenerationSpan {
 
   watchIdle(): void {
     this.#idle.activity();
+  }
+
+  /** Whether a text-only event may go unread: not the stream's first, and nobody wants its text. */
+  #skippable(): boolean {
+    return this.#timing.count > 0 && this.#options.onEvent === undefined && !this.#capturing();
   }
 
   #capturing(): boolean {

@@ -134,7 +134,9 @@ export function instrumentInference(
     if (adapter === undefined) return plain(input, init);
 
     const genAi = !(yieldToSdkSpans && insideGenAiSpan(parent));
-    const { name, attributes, summary } = describeCall(adapter, target, body ?? {}, genAi, describing);
+    // Its capture is none on a span that yields its GenAI attributes to an SDK's.
+    const described = describeCall(adapter, target, body ?? {}, genAi, describing);
+    const { name, attributes, summary } = described;
     const startTime = now();
     const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, startTime }, parent);
     const choices = summary.attributes['gen_ai.request.choice.count'];
@@ -143,7 +145,7 @@ export function instrumentInference(
       adapter,
       now,
       startTime,
-      capture: genAi ? capture : undefined, // captured content lives on GenAI attributes only
+      capture: described.capture,
       onEvent,
       onResponse,
       idleTimeoutMs,

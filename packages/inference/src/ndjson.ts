@@ -3,7 +3,12 @@
 // A push parser like the SSE one, fed chunks as they pass, cutting nothing and keeping only the
 // unfinished last line; a line longer than the limit is skipped and counted, never buffered.
 // https://github.com/ndjson/ndjson-spec
-import type { EventParser, EventParserOptions, ServerSentEvent } from './sse.js';
+import {
+  DEFAULT_MAX_EVENT_BYTES,
+  type EventParser,
+  type EventParserOptions,
+  type ServerSentEvent,
+} from './sse.js';
 
 const NEWLINE = 10;
 const RECORD_SEPARATOR = 0x1e;
@@ -13,7 +18,7 @@ export function createLineParser(
   onEvent: (event: ServerSentEvent) => void,
   options: EventParserOptions = {},
 ): EventParser {
-  const { maxEventBytes = 1024 * 1024, onOversized } = options;
+  const { maxEventBytes = DEFAULT_MAX_EVENT_BYTES, onOversized } = options;
   const decoder = new TextDecoder();
   let tail = '';
   let tailBytes = 0;

@@ -70,6 +70,28 @@ describe('createLfEventParser with a counter', () => {
     expect(events).toEqual(['a', 'b']);
   });
 
+  it('holds the size limit to lines: chunks longer than it stay on the fast path, a longer line does not', () => {
+    const onEvent = (event: ServerSentEvent) => events.push(event.data);
+    const events: string[] = [];
+    let handedOver = 0;
+    const fallback = () => {
+      handedOver++;
+      return createCompleteEventParser(onEvent, { maxEventBytes: 100 });
+    };
+    const parse = createLfEventParser(onEvent, 100, fallback);
+    // Ten 14-byte events a chunk: 140 bytes, more than the limit, no line near it.
+    const run = (from: number) =>
+      Array.from({ length: 10 }, (_, i) => `data: n${String(from + i).padStart(5, '0')}\n\n`).join('');
+    parse(encoder.encode(run(0)));
+    parse(encoder.encode(run(10)));
+    expect(handedOver).toBe(0);
+    expect(events).toHaveLength(20);
+    // A line of 120 characters: the complete parser takes over, skips it and reads on.
+    parse(encoder.encode(`data: ${'é'.repeat(57)}\n\ndata: after\n\n`));
+    expect(handedOver).toBe(1);
+    expect(events.slice(20)).toEqual(['after']);
+  });
+
   it('reads a long event that arrives over many chunks once, whole', () => {
     const { parse, events } = parser(() => false);
     const long = 'x'.repeat(300_000);

@@ -24,6 +24,7 @@ export interface EventCounter {
 
 const NEWLINE = 10;
 const RETURN = 13;
+const encoder = new TextEncoder();
 const LETTER_D = 100;
 /** The carried-bytes buffer a stream keeps between events; one grown past it is let go. */
 const KEEP_BYTES = 1 << 16;
@@ -164,9 +165,12 @@ export function createLfEventParser(
     const inInput = lastEventEnd(input);
     const joined = carried > 0 && carry[carried - 1] === NEWLINE && input[0] === NEWLINE;
     const ends = inInput > 0 || joined;
-    // A CR is a line end as well, which this parser does not frame. Where events end, it is
-    // searched for in their decoded text: a string search is native, a byte array's is a loop.
-    if (carried + input.length > maxEventBytes || (!ends && input.includes(RETURN))) {
+    const end = carried + (inInput > 0 ? inInput : 1);
+    // The limit is a line's: what is carried past the last event end is one unfinished line at
+    // most as long. A CR is a line end as well, which this parser does not frame; where events
+    // end it is searched for in their decoded text (native), else in the bytes (a loop).
+    const unfinished = carried + input.length - (ends ? end : 0);
+    if (unfinished > maxEventBytes || (!ends && input.includes(RETURN))) {
       if (carried > 0) handOver(carry.subarray(0, carried), input);
       else handOver(input);
       return;
@@ -175,13 +179,16 @@ export function createLfEventParser(
       keep(input); // a chunk that ends no event is only kept
       return;
     }
-    const end = carried + (inInput > 0 ? inInput : 1);
     const fromCarry = carried > 0;
     if (fromCarry) keep(input);
     const bytes = fromCarry ? carry.subarray(0, carried) : input;
     // Complete events end at a line break, so the text decoded has no character cut in two.
     const text = decoder.decode(bytes.subarray(0, end));
-    if (text.includes('\r') || bytes.indexOf(RETURN, end) >= 0) {
+    if (
+      text.includes('\r') ||
+      bytes.indexOf(RETURN, end) >= 0 ||
+      (end > maxEventBytes && hasLongLine(text, maxEventBytes))
+    ) {
       handOver(bytes);
       return;
     }
@@ -193,6 +200,20 @@ export function createLfEventParser(
     if (carried === 0 && carry.length > KEEP_BYTES) carry = new Uint8Array(0);
     if (!fromCarry && end < bytes.length) keep(input.subarray(end));
   };
+}
+
+/**
+ * Whether a line of `text` is longer than `limit` bytes, for the complete parser to skip and
+ * count. A line of n characters is n to 3n bytes of UTF-8: only one that could pass is measured.
+ */
+function hasLongLine(text: string, limit: number): boolean {
+  let start = 0;
+  for (let end = text.indexOf('\n'); end >= 0; start = end + 1, end = text.indexOf('\n', start)) {
+    const length = end - start;
+    if (length > limit) return true;
+    if (length * 3 > limit && encoder.encode(text.slice(start, end)).length > limit) return true;
+  }
+  return false;
 }
 
 /** Where the chunk's last complete event ends (after its blank line); 0 when none does. */

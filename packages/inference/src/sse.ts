@@ -31,7 +31,7 @@ export type EventParser = (chunk: Uint8Array) => void;
 
 const NEWLINE = 10;
 const RETURN = 13;
-const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_EVENT_BYTES: number = 1024 * 1024;
 
 /**
  * A push parser for server-sent events: LF-delimited streams through the native fast path

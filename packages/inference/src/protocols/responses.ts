@@ -11,6 +11,7 @@ import {
   type JsonObject,
   type Message,
   type ProtocolAdapter,
+  RESPONSES_USAGE,
   readError,
   readOpenAiUsage,
   requestParameters,
@@ -27,8 +28,6 @@ const PARAMETERS = { 'gen_ai.request.max_tokens': ['max_output_tokens'] };
 const FINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
 /** The Responses API names its usage fields by input and output. */
-const USAGE_NAMES = { input: 'input', output: 'output' };
-
 const callsTool = (output: unknown): boolean =>
   Array.isArray(output) &&
   output.some((item) => isObject(item) && str(item.type)?.endsWith('_call') === true);
@@ -51,7 +50,7 @@ function readResponse(
 ): void {
   generation.responseId ??= text(response.id);
   generation.responseModel ??= text(response.model);
-  readOpenAiUsage(response.usage, generation, USAGE_NAMES);
+  readOpenAiUsage(response.usage, generation, RESPONSES_USAGE);
   const error = readError(response.error);
   if (error !== undefined) generation.error = error;
   const status = str(response.status);

@@ -185,22 +185,43 @@ export function chatMessages(messages: unknown): Message[] {
   return messages.filter(isObject).map((m) => textMessage(str(m.role) ?? 'user', textOf(m.content)));
 }
 
-/**
- * OpenAI-style `usage` and its details: `prompt_tokens`/`completion_tokens` in chat and
- * completions (also Workers AI's), `input_tokens`/`output_tokens` in the Responses API.
- */
+/** Where a `usage` object keeps its counts. */
+export interface UsageNames {
+  readonly input: string;
+  readonly output: string;
+  readonly inputDetails: string;
+  readonly outputDetails: string;
+}
+
+/** Chat and completions (also Workers AI's): `prompt_tokens`, `completion_tokens`. */
+const CHAT_USAGE: UsageNames = {
+  input: 'prompt_tokens',
+  output: 'completion_tokens',
+  inputDetails: 'prompt_tokens_details',
+  outputDetails: 'completion_tokens_details',
+};
+
+/** The Responses API: `input_tokens`, `output_tokens`. */
+export const RESPONSES_USAGE: UsageNames = {
+  input: 'input_tokens',
+  output: 'output_tokens',
+  inputDetails: 'input_tokens_details',
+  outputDetails: 'output_tokens_details',
+};
+
+/** OpenAI-style `usage` and its details (cached and reasoning tokens), under `names`. */
 export function readOpenAiUsage(
   usage: unknown,
   generation: Generation,
-  names: { readonly input: string; readonly output: string } = { input: 'prompt', output: 'completion' },
+  names: UsageNames = CHAT_USAGE,
 ): void {
   if (!isObject(usage)) return;
-  const input = num(usage[`${names.input}_tokens`]);
-  const output = num(usage[`${names.output}_tokens`]);
+  const input = num(usage[names.input]);
+  const output = num(usage[names.output]);
   if (input !== undefined) generation.inputTokens = input;
   if (output !== undefined) generation.outputTokens = output;
-  const inputDetails = usage[`${names.input}_tokens_details`];
-  const outputDetails = usage[`${names.output}_tokens_details`];
+  const inputDetails = usage[names.inputDetails];
+  const outputDetails = usage[names.outputDetails];
   const cached = isObject(inputDetails) ? num(inputDetails.cached_tokens) : undefined;
   if (cached !== undefined) generation.cacheReadTokens = cached;
   const reasoning = isObject(outputDetails) ? num(outputDetails.reasoning_tokens) : undefined;
