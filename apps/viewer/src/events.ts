@@ -8,7 +8,6 @@ export interface EventHub {
   attach(response: ServerResponse): void;
   /** Sends one event to every client. */
   publish(event: string, data: unknown): void;
-  readonly clients: number;
   close(): void;
 }
 
@@ -34,9 +33,6 @@ export function createEventHub(keepAliveMs = 15_000): EventHub {
       // JSON has no raw newlines, so one `data:` line carries it whole.
       const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
       for (const client of clients) client.write(frame);
-    },
-    get clients() {
-      return clients.size;
     },
     close() {
       clearInterval(keepAlive);

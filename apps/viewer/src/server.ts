@@ -118,10 +118,15 @@ export async function startViewer(options: ViewerOptions = {}): Promise<Viewer> 
         String(request.headers['content-type'] ?? ''),
         String(request.headers['content-encoding'] ?? '').toLowerCase(),
       );
-      for (const traceId of store.add(spans)) {
-        settle(traceId);
-        const summary = store.list({ traceId }).find((s) => s.traceId === traceId);
-        if (summary !== undefined) hub.publish('trace', summary);
+      const changed = store.add(spans);
+      for (const traceId of changed) settle(traceId);
+      // One list for the whole POST: with coalesced export, one carries many traces.
+      if (changed.length > 0) {
+        const summaries = new Map(store.list().map((s) => [s.traceId, s]));
+        for (const traceId of changed) {
+          const summary = summaries.get(traceId);
+          if (summary !== undefined) hub.publish('trace', summary);
+        }
       }
       const protobuf = String(request.headers['content-type']).includes('protobuf');
       // An empty ExportTraceServiceResponse: full success.

@@ -59,7 +59,11 @@ export function summarize(traceId: string, spans: ViewerSpan[]): TraceSummary {
 /** Sets `slow` on each summary: at or above the 90th percentile of its root's durations. */
 export function markSlow(summaries: TraceSummary[]): TraceSummary[] {
   const byRoot = new Map<string, number[]>();
-  for (const s of summaries) byRoot.set(s.root, [...(byRoot.get(s.root) ?? []), s.durationMs]);
+  for (const s of summaries) {
+    const durations = byRoot.get(s.root);
+    if (durations === undefined) byRoot.set(s.root, [s.durationMs]);
+    else durations.push(s.durationMs);
+  }
   const thresholds = new Map<string, number>();
   for (const [root, durations] of byRoot) {
     const p90 = percentile(
