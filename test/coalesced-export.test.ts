@@ -3,8 +3,7 @@
 // request's waitUntil after the bound, and a stream that outlives its handler by far is exported
 // once it ends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportedSpans } from './support/otlp-spans.js';
-import type { RecordedRequest } from './support/receiver.js';
+import { exportedSpans, receivedRequests, receivedSpans } from './support/otlp-spans.js';
 import { type Receiver, startReceiver } from './support/receiver.js';
 import { useWorker } from './support/workerd.js';
 
@@ -16,7 +15,7 @@ afterAll(async () => receiver?.close());
 
 /** The OTLP requests the receiver got, each as the trace ids it carried. */
 async function exports(): Promise<string[][]> {
-  const received = (await (await fetch(`${receiver.url}/received`)).json()) as RecordedRequest[];
+  const received = await receivedRequests(receiver.url);
   return received.map((request) => [...new Set(exportedSpans([request]).map((s) => s.traceId))]);
 }
 
@@ -55,9 +54,7 @@ describe('coalesced export in workerd', () => {
     const body = await response.text();
     expect(body.split('\n\n').filter((event) => event === 'data: tick').length).toBeGreaterThan(10);
     await expect.poll(exports, { timeout: 5_000 }).toEqual([[B]]);
-    const [server] = exportedSpans(
-      (await (await fetch(`${receiver.url}/received`)).json()) as RecordedRequest[],
-    );
+    const [server] = await receivedSpans(receiver.url);
     const bytes = server?.attributes?.find((a) => a.key === 'http.response.body.size')?.value;
     expect(bytes).toEqual({ intValue: String(body.length) });
   }, 15_000);

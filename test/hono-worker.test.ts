@@ -2,8 +2,8 @@
 // @edgetrace/hono and @edgetrace/fetch; the Worker calls a Node server on 127.0.0.1 that checks
 // the traceparent it receives; the spans exported over OTLP/HTTP form one trace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attribute, receivedSpans } from './support/otlp-spans.js';
-import { type Receiver, type RecordedRequest, startReceiver } from './support/receiver.js';
+import { attribute, receivedRequests, receivedSpans } from './support/otlp-spans.js';
+import { type Receiver, startReceiver } from './support/receiver.js';
 import { startUpstream, type Upstream, writeSlowly } from './support/upstream.js';
 import { useWorker, WORKERD_RUNTIMES } from './support/workerd.js';
 
@@ -113,7 +113,7 @@ describe('a Hono Worker in workerd whose OTEL_EXPORTER_OTLP_HEADERS lists a head
       expect(((await response.json()) as ChainReport).upstream.valid).toBe(true);
     }
     await expect.poll(async () => (await received()).length, { timeout: 10_000 }).toBe(4);
-    const posts = (await (await fetch(`${receiver.url}/received`)).json()) as RecordedRequest[];
+    const posts = await receivedRequests(receiver.url);
     for (const post of posts) {
       expect(post.headers['x-api-key']).toBe('k 1');
       expect(post.headers['x-line']).toBeUndefined();

@@ -8,6 +8,7 @@ import { createMemoryExporter, createTracerProvider } from '@edgetrace/core';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type MockServer, startMockInference } from '../apps/mock-inference/src/server.js';
+import { executionContext } from '../packages/handler/src/test-support/execution-context.js';
 
 const root = new URL('../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
@@ -116,13 +117,8 @@ describe('README first snippets, run as printed', () => {
       >;
     };
     const sent: unknown[] = [];
-    const env = {
-      INFERENCE_URL: mock.url,
-      OTEL_TRACES_EXPORTER: 'console',
-      JOBS: { send: async (body: unknown) => void sent.push(body), sendBatch: async () => {} },
-    };
-    const pending: Promise<unknown>[] = [];
-    const ctx = { waitUntil: (p: Promise<unknown>) => pending.push(p), passThroughOnException() {} };
+    const env = { INFERENCE_URL: mock.url, OTEL_TRACES_EXPORTER: 'console', JOBS: fakeQueue(sent) };
+    const { ctx, pending } = executionContext();
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const request = new Request('https://edge.example/?model=m1', {
       headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
@@ -174,21 +170,19 @@ function printedSpans(log: { mock: { calls: unknown[][] } }) {
   });
 }
 
-describe('README sections of each new entry point, their first snippet run as printed', () => {
-  const execution = () => {
-    const pending: Promise<unknown>[] = [];
-    return {
-      ctx: { waitUntil: (p: Promise<unknown>) => pending.push(p), passThroughOnException() {} },
-      pending,
-    };
-  };
+/** A queue producer binding that keeps what is sent to it in `sent`. */
+const fakeQueue = (sent: unknown[]) => ({
+  send: async (body: unknown) => void sent.push(body),
+  sendBatch: async () => {},
+});
 
+describe('README sections of each new entry point, their first snippet run as printed', () => {
   it('@edgetrace/handler instrumentHandler: a SERVER span named by the route', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const { default: worker } = (await runSnippet('handler', '## `instrumentHandler(handler, options)`')) as {
       default: { fetch: (request: Request, env: unknown, ctx: unknown) => Promise<Response> };
     };
-    const { ctx, pending } = execution();
+    const { ctx, pending } = executionContext();
     const response = await worker.fetch(
       new Request('https://edge.example/users/42'),
       { OTEL_TRACES_EXPORTER: 'console' },
@@ -206,7 +200,7 @@ describe('README sections of each new entry point, their first snippet run as pr
     const { default: worker } = (await runSnippet('handler', '## `instrumentWorker(worker, options)`')) as {
       default: { scheduled: (event: unknown, env: unknown, ctx: unknown) => Promise<void> };
     };
-    const { ctx, pending } = execution();
+    const { ctx, pending } = executionContext();
     await worker.scheduled(
       { cron: '0 3 * * *', scheduledTime: Date.UTC(2026, 10, 29, 3) },
       { OTEL_TRACES_EXPORTER: 'console' },
@@ -227,7 +221,7 @@ describe('README sections of each new entry point, their first snippet run as pr
     const provider = createTracerProvider({ exporter: createMemoryExporter() });
     provider.register();
     const sent: unknown[] = [];
-    const queue = { send: async (body: unknown) => void sent.push(body), sendBatch: async () => {} };
+    const queue = fakeQueue(sent);
     const parent = provider.getTracer('test').startSpan('request');
     await context.with(trace.setSpan(context.active(), parent), () => enqueue(queue, 'later'));
     const [body] = sent as { prompt: string; __traceContext: { traceparent: string } }[];

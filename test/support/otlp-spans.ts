@@ -22,9 +22,14 @@ export function exportedSpans(requests: RecordedRequest[]): ExportedSpan[] {
   });
 }
 
+/** The requests the receiver at `url` has recorded so far. */
+export async function receivedRequests(url: string): Promise<RecordedRequest[]> {
+  return (await (await fetch(`${url}/received`)).json()) as RecordedRequest[];
+}
+
 /** The spans the receiver at `url` has recorded so far. */
 export async function receivedSpans(url: string): Promise<ExportedSpan[]> {
-  return exportedSpans((await (await fetch(`${url}/received`)).json()) as RecordedRequest[]);
+  return exportedSpans(await receivedRequests(url));
 }
 
 /** An attribute's OTLP value (`stringValue`, `intValue` as a string, ...), or `undefined`. */
