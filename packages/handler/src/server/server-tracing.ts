@@ -110,12 +110,15 @@ export function resetColdStart(): void {
 export class ServerTracing {
   readonly #setup: ServerSetup;
   readonly #scope: string;
+  /** What a throwing route lookup reports, made once rather than per request. */
+  readonly #routeFailed: string;
   #tracing: Tracing | undefined;
 
   /** `scope` is the instrumentation scope's name (`@edgetrace/hono`). */
   constructor(setup: ServerSetup, scope: string) {
     this.#setup = setup;
     this.#scope = scope;
+    this.#routeFailed = `${setup.entry}: the route function threw; the span is named by method only`;
   }
 
   /** The entry point's name, for messages (`tracing()`). */
@@ -226,13 +229,7 @@ export class ServerTracing {
     try {
       const { error } = answer;
       const route =
-        answer.route === undefined
-          ? undefined
-          : guarded(
-              `${setup.entry}: the route function threw; the span is named by method only`,
-              answer.route,
-              undefined,
-            );
+        answer.route === undefined ? undefined : guarded(this.#routeFailed, answer.route, undefined);
       if (route !== undefined) {
         span.updateName(`${name} ${route}`);
         span.setAttribute('http.route', route);
