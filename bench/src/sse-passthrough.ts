@@ -1,8 +1,9 @@
-// SSE pass-through in workerd: a Worker proxies a fast OpenAI-style event stream from a Node
-// server on 127.0.0.1, untraced (the upstream body returned as is), through a bare JS pull stream
-// that does nothing (the floor any JS observer of the chunks pays), and traced (tracing() +
-// instrumentInference()). Throughput (MB/s, events/s), the delay of the first chunk as the client
-// sees them, and workerd's CPU per event. Run: pnpm --filter @edgetrace/bench sse
+// SSE pass-through in workerd: a Worker proxies a fast event stream (OpenAI's chat chunks, or
+// Anthropic's events with the argument `anthropic`) from a Node server on 127.0.0.1, untraced
+// (the upstream body returned as is), through a bare JS pull stream that does nothing (the floor
+// any JS observer of the chunks pays), and traced (tracing() + instrumentInference()).
+// Throughput (MB/s, events/s), the delay of the first chunk as the client sees them, and
+// workerd's CPU per event. Run: pnpm --filter @edgetrace/bench sse [anthropic]
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
@@ -12,16 +13,63 @@ import { cpuNs, workerdPids } from './workerd-cpu.ts';
 
 const EVENTS = 20_000;
 const RUNS = 9;
-const event = (i: number): string =>
-  `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","model":"llama","choices":[{"index":0,"delta":{"content":"token ${i} "},"finish_reason":null}]}\n\n`;
+
+/**
+ * The stream proxied, by protocol (`anthropic` on the command line; OpenAI's chat chunks by
+ * default): its events, shaped as the protocol's recordings are, its path, and the least an
+ * observer that must know whether any event carries a fact does with a chunk's text (edgetrace's
+ * checks, in the Worker's source below, as `verify`).
+ */
+const PROTOCOLS = {
+  openai: {
+    path: '/v1/chat/completions',
+    event: (i: number) =>
+      `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","model":"llama","choices":[{"index":0,"delta":{"content":"token ${i} "},"finish_reason":null}]}\n\n`,
+    tail: `data: {"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":${EVENTS}}}\n\ndata: [DONE]\n\n`,
+    head: '',
+    // The one regular expression over the text, one search back from each event's end.
+    verify: `(text) => {
+      if (/(?:_reason":\\s*"|usage":\\s*\\{|error"\\s*[:,}\\]])/.test(text)) seen++;
+      let start = 0;
+      for (let end = text.indexOf('\\n'); end >= 0; end = text.indexOf('\\n', start)) {
+        if (text.lastIndexOf('"finish_reason":null', end) >= start) seen++;
+        start = end + 2;
+      }
+    }`,
+  },
+  anthropic: {
+    path: '/v1/messages',
+    event: (i: number) =>
+      `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"token ${i} "}}\n\n`,
+    head: 'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"claude","stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}\n\nevent: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n',
+    tail: `event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\nevent: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":${EVENTS}}}\n\nevent: message_stop\ndata: {"type":"message_stop"}\n\n`,
+    // Each event's start compared with a text delta's head, each event's end searched for.
+    verify: `(text) => {
+      const head = 'event: content_block_delta\\ndata: {"type":"content_block_delta"';
+      for (let start = 0; start < text.length; ) {
+        if (text.startsWith(head, start)) seen++;
+        const end = text.indexOf('\\n\\n', start + 1);
+        if (end < 0) break;
+        start = end + 2;
+      }
+    }`,
+  },
+};
+const protocolName = process.argv[2] ?? 'openai';
+if (!(protocolName in PROTOCOLS))
+  throw new Error(`no protocol ${protocolName}: ${Object.keys(PROTOCOLS).join(', ')}`);
+const PROTOCOL = PROTOCOLS[protocolName as keyof typeof PROTOCOLS];
+const event = PROTOCOL.event;
+/** The events in the stream: the text deltas and the protocol's head and tail. */
+const STREAM_EVENTS = EVENTS + (PROTOCOL.head + PROTOCOL.tail).split('\n\n').length - 1;
 const BODY = Buffer.from(
-  `${Array.from({ length: EVENTS }, (_, i) => event(i)).join('')}data: {"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":${EVENTS}}}\n\ndata: [DONE]\n\n`,
+  `${PROTOCOL.head}${Array.from({ length: EVENTS }, (_, i) => event(i)).join('')}${PROTOCOL.tail}`,
 );
 
 // The upstream writes the first event at once, then the rest in 64 KiB writes.
 const upstream = createServer((_req, res) => {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
-  const first = Buffer.byteLength(event(0));
+  const first = Buffer.byteLength(PROTOCOL.head || event(0));
   res.write(BODY.subarray(0, first));
   for (let at = first; at < BODY.length; at += 65_536) res.write(BODY.subarray(at, at + 65_536));
   res.end();
@@ -35,6 +83,7 @@ import { instrumentInference } from '@edgetrace/inference';
 import { Hono } from 'hono';
 const app = new Hono();
 const CALL = { method: 'POST', body: '{"model":"llama","stream":true}' };
+const PATH = ${JSON.stringify(PROTOCOL.path)};
 // In isolation (\`?local\`), the upstream is the same bytes from memory, in the 4 KiB chunks workerd
 // reads from the network here: no socket, no client, only the JavaScript on the stream's path.
 let chunks;
@@ -52,7 +101,7 @@ const fromMemory = async (_url, _init) => {
   }, { highWaterMark: 0 });
   return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
 };
-const upstreamOf = (c) => (c.req.query('local') === undefined ? fetch(c.env.UPSTREAM + '/v1/chat/completions', CALL) : fromMemory());
+const upstreamOf = (c) => (c.req.query('local') === undefined ? fetch(c.env.UPSTREAM + PATH, CALL) : fromMemory());
 app.post('/untraced', (c) => upstreamOf(c));
 // The floor, twice: a pull stream with the default queue (it reads one chunk ahead of its
 // consumer), and with none (highWaterMark 0: it reads only when asked, as edgetrace's watcher
@@ -77,19 +126,10 @@ const jsStream = (highWaterMark, look) => async (c) => {
 app.post('/js-stream', jsStream(undefined));
 app.post('/js-stream-on-demand', jsStream(0));
 // The least an observer that must know whether any event carries a fact does: the on-demand
-// floor's stream, with each chunk decoded, edgetrace's one regular expression over it, and one
-// search back from each event's end for the null finish reason (its checks, without a span, a
-// parser or a watcher). The results are kept so that no work is optimised away.
-const FACTS = /(?:_reason":\\s*"|usage":\\s*\\{|error"\\s*[:,}\\]])/;
+// floor's stream, with each chunk decoded and edgetrace's checks over it (without a span, a
+// parser or a watcher). What they find is kept so that no work is optimised away.
 let seen = 0;
-const verify = (text) => {
-  if (FACTS.test(text)) seen++;
-  let start = 0;
-  for (let end = text.indexOf('\\n'); end >= 0; end = text.indexOf('\\n', start)) {
-    if (text.lastIndexOf('"finish_reason":null', end) >= start) seen++;
-    start = end + 2;
-  }
-};
+const verify = ${PROTOCOL.verify};
 app.post('/js-stream-verify', jsStream(0, verify));
 app.get('/seen', (c) => c.text(String(seen)));
 const traced = new Hono();
@@ -97,7 +137,7 @@ traced.use(tracing({ serviceName: 'bench', exporter: { export: async () => ({ ok
 const inference = instrumentInference(fetch);
 const inferenceFromMemory = instrumentInference(fromMemory);
 traced.post('/traced', (c) =>
-  (c.req.query('local') === undefined ? inference : inferenceFromMemory)(c.env.UPSTREAM + '/v1/chat/completions', CALL),
+  (c.req.query('local') === undefined ? inference : inferenceFromMemory)(c.env.UPSTREAM + PATH, CALL),
 );
 // Runs \`n\` requests of \`path\` in isolation, each body read to its end by the Worker itself.
 app.get('/in-isolate', async (c) => {
@@ -191,7 +231,7 @@ const inIsolation = async (path: string): Promise<number> => {
   const cpuBefore = cpuNs(pids);
   const response = await mf.dispatchFetch(`${base}in-isolate?path=${path}&n=${ISOLATED_REQUESTS}`);
   if ((await response.text()) !== 'ok') throw new Error(`${path} in isolation failed`);
-  return (cpuNs(pids) - cpuBefore) / 1000 / ISOLATED_REQUESTS / (EVENTS + 2);
+  return (cpuNs(pids) - cpuBefore) / 1000 / ISOLATED_REQUESTS / STREAM_EVENTS;
 };
 for (const path of ISOLATED) await inIsolation(path); // warm-up
 for (let run = 0; run < RUNS; run++) {
@@ -203,10 +243,10 @@ upstream.close();
 const row = (path: string) => {
   const runs = results[path] ?? [];
   const mbps = runs.map((r) => r.bytes / 1e6 / r.seconds);
-  const eps = runs.map((r) => (EVENTS + 2) / r.seconds);
+  const eps = runs.map((r) => STREAM_EVENTS / r.seconds);
   const first = runs.map((r) => r.firstChunkMs);
   return {
-    cpuPerEvent: median(runs.map((r) => r.cpuUs / (EVENTS + 2))),
+    cpuPerEvent: median(runs.map((r) => r.cpuUs / STREAM_EVENTS)),
     mbps: median(mbps),
     eps: median(eps),
     first: median(first),
@@ -219,7 +259,7 @@ const floor = row('/js-stream');
 const onDemand = row('/js-stream-on-demand');
 const traced = row('/traced');
 console.log(
-  `SSE pass-through in workerd: ${EVENTS} events, ${(BODY.length / 1e6).toFixed(2)} MB, median of ${RUNS} runs\n`,
+  `SSE pass-through in workerd, ${protocolName}: ${STREAM_EVENTS} events, ${(BODY.length / 1e6).toFixed(2)} MB, median of ${RUNS} runs\n`,
 );
 console.log('| proxy | MB/s (min–max) | events/s | first chunk (ms) | workerd CPU per event (µs) |');
 console.log('| --- | --- | --- | --- | --- |');

@@ -1,5 +1,5 @@
-// The SSE fast path's counter: runs of single-line `data:` events offered whole, counted when the
-// counter takes them, read one by one when it does not or when the run holds anything else.
+// The SSE fast path's counter: each chunk's complete events offered whole, counted when the
+// counter takes them, read one by one when it does not.
 import { describe, expect, it } from 'vitest';
 import { createCompleteEventParser, type ServerSentEvent } from './sse.js';
 import { createLfEventParser, type EventCounter } from './sse-lf.js';
@@ -46,7 +46,7 @@ describe('createLfEventParser with a counter', () => {
     expect(events).toEqual(['c', 'finish']);
   });
 
-  it('never offers a run with anything but single-line data events', () => {
+  it('offers complete events of any framing, and reads a declined run as the complete parser does', () => {
     for (const text of [
       'data: a\n\n: keep-alive\n\n',
       'event: delta\ndata: a\n\n',
@@ -54,11 +54,14 @@ describe('createLfEventParser with a counter', () => {
       'data: a\n\n\n',
       'id: 1\ndata: a\n\n',
     ]) {
-      const { parse, offered, counted, events } = parser(() => true);
+      const { parse, offered, counted, events } = parser(() => false);
       parse(encoder.encode(text));
-      expect(offered).toEqual([]);
+      // Whether they are one event each is the counter's to vouch for (protocols/runs.test.ts).
+      expect(offered.map((o) => o.text)).toEqual([text]);
       expect(counted).toEqual([]);
-      expect(events.length).toBeGreaterThan(0);
+      const read: string[] = [];
+      createCompleteEventParser((event) => read.push(event.data))(encoder.encode(text));
+      expect(events).toEqual(read);
     }
   });
 

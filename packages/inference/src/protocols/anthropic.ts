@@ -1,6 +1,7 @@
 // Anthropic Messages API: named streaming events (`message_start`, `content_block_delta`,
 // `message_delta`, `message_stop`, `ping`, `error`). Usage arrives in `message_start` (input)
 // and `message_delta` (output). https://docs.anthropic.com/en/api/messages-streaming
+import { eventsStarting, namedEventHead } from './runs.js';
 import {
   addOutput,
   chatMessages,
@@ -16,6 +17,9 @@ import {
   textMessage,
   textOf,
 } from './types.js';
+
+/** A text delta as the API frames it: its `event:` line, then the data naming the same type. */
+const DELTA_HEAD = namedEventHead('content_block_delta');
 
 const PARAMETERS = { 'gen_ai.request.stop_sequences': ['stop_sequences'] };
 
@@ -69,6 +73,7 @@ export const anthropic: ProtocolAdapter = {
     }
   },
   contentOnly: (data) => data.startsWith('{"type":"content_block_delta"'),
+  contentOnlyRun: (text) => eventsStarting(text, DELTA_HEAD),
   response(body, generation, capture) {
     if (!isObject(body)) return;
     if (body.type === 'error') {

@@ -3,6 +3,7 @@
 // chunk of `stream_options.include_usage`, and `data: [DONE]`. Choices carry their `index`
 // (several with `n > 1`); llama.cpp adds a `timings` object to its last chunk.
 // https://platform.openai.com/docs/api-reference/chat/streaming
+import { dataLinesHaving } from './runs.js';
 import {
   addOutput,
   allChoicesFinished,
@@ -33,23 +34,6 @@ import {
  */
 const CHUNK_FACTS = /(?:_reason":\s*"|usage":\s*\{|error"\s*[:,}\]])/;
 const NO_FINISH = '"finish_reason":null';
-
-/**
- * The number of events in a run of single-line events (each line break the first of a blank
- * line's pair) when every one holds `part`, else 0. Each event ends at its one line break, which
- * a one-character search finds fastest; `part` is searched backwards from there, where a chunk's
- * finish reason stands, so each search is a few characters.
- */
-function eventsHaving(text: string, part: string): number {
-  let count = 0;
-  let start = 0;
-  for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-    if (text.lastIndexOf(part, end) < start) return 0;
-    count++;
-    start = end + 2;
-  }
-  return count;
-}
 
 /** Where OpenAI's fields differ from the common ones. */
 const PARAMETERS = { 'gen_ai.request.max_tokens': ['max_completion_tokens', 'max_tokens'] };
@@ -135,7 +119,7 @@ function createAdapter(chat: boolean): ProtocolAdapter {
     },
     contentOnly: (data) => data.includes('"finish_reason":null') && !CHUNK_FACTS.test(data),
     // No fact anywhere in the run, and a null finish reason in each event.
-    contentOnlyRun: (text) => (CHUNK_FACTS.test(text) ? 0 : eventsHaving(text, NO_FINISH)),
+    contentOnlyRun: (text) => (CHUNK_FACTS.test(text) ? 0 : dataLinesHaving(text, NO_FINISH)),
     response(body, generation, capture) {
       if (!isObject(body)) return;
       const error = readError(body.error);

@@ -4,6 +4,7 @@
 // holds the whole response with its usage. It has no finish reason: `completed` is `stop` (or
 // `tool_call` when the output calls a function), `incomplete` gives its reason.
 // https://platform.openai.com/docs/api-reference/responses-streaming
+import { eventsStarting, namedEventHead } from './runs.js';
 import {
   addOutput,
   type Generation,
@@ -21,6 +22,9 @@ import {
   textMessage,
   textOf,
 } from './types.js';
+
+/** A text delta as the API frames it: its `event:` line, then the data naming the same type. */
+const DELTA_HEAD = namedEventHead('response.output_text.delta');
 
 const PARAMETERS = { 'gen_ai.request.max_tokens': ['max_output_tokens'] };
 
@@ -105,6 +109,7 @@ export const openaiResponses: ProtocolAdapter = {
     }
   },
   contentOnly: (data) => data.startsWith('{"type":"response.output_text.delta"'),
+  contentOnlyRun: (text) => eventsStarting(text, DELTA_HEAD),
   response(body, generation, capture) {
     if (!isObject(body)) return;
     readResponse(body, generation, capture, false);

@@ -3,6 +3,7 @@
 // `details: true` in the request every event has `"details": null`, the last one included. With
 // it the last event's details give the finish reason and token counts (`input_length` in recent
 // versions). https://huggingface.github.io/text-generation-inference/
+import { dataLinesHaving } from './runs.js';
 import {
   addOutput,
   type Generation,
@@ -58,6 +59,7 @@ export const tgi: ProtocolAdapter = {
   },
   // Only the last event has text in `generated_text`; the others say null.
   contentOnly: (data) => data.includes('"generated_text":null') && !data.includes('"error"'),
+  contentOnlyRun: (text) => (text.includes('"error"') ? 0 : dataLinesHaving(text, '"generated_text":null')),
   response(body, generation, capture) {
     // `/generate` answers an object; some versions a one-element list.
     const answer = Array.isArray(body) ? body[0] : body;

@@ -2,6 +2,7 @@
 // and `generate_stream`. Requests put the prompt in `text_input`; each answer or event carries
 // `model_name`, `model_version` and `text_output`.
 // https://github.com/triton-inference-server/server/blob/main/docs/protocol/extension_generate.md
+import { dataLinesHaving } from './runs.js';
 import {
   addOutput,
   type Generation,
@@ -82,6 +83,10 @@ export const triton: ProtocolAdapter = {
     data.includes('"sequence_end":false') &&
     !data.includes('"num_output_tokens"') &&
     !data.includes('"error"'),
+  contentOnlyRun: (text) =>
+    text.includes('"num_output_tokens"') || text.includes('"error"')
+      ? 0
+      : dataLinesHaving(text, '"sequence_end":false'),
   response(body, generation, capture) {
     if (!isObject(body)) return;
     readAnswer(body, generation, capture);

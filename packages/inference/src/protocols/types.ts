@@ -101,10 +101,10 @@ export interface ProtocolAdapter {
    */
   contentOnly?(data: string): boolean;
   /**
-   * The number of events in `text` — a run of single-line `data:` events, each ending in a blank
-   * line — when every one is {@link contentOnly}, told from the run's text in a few native passes
-   * rather than event by event; 0 unless the answer is certain, which sends the run through
-   * {@link contentOnly}.
+   * The number of events in `text` — complete SSE events, each ending in a blank line, LF line
+   * ends only — when every one would be dispatched with data that is {@link contentOnly}, told
+   * from the run's text in a few native passes rather than event by event (see runs.ts); 0 unless
+   * the answer is certain, which sends the run through {@link contentOnly}.
    */
   contentOnlyRun?(text: string): number;
 }
