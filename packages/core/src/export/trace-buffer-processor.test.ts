@@ -33,6 +33,7 @@ const names = (spans: SpanData[]): string[] => spans.map((s) => s.name);
 
 afterEach(() => {
   diag.disable();
+  vi.useRealTimers();
 });
 
 describe('createTraceBufferProcessor', () => {
@@ -290,14 +291,34 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
     const firstFlush = provider.forceFlush(first);
     await new Promise((resolve) => setTimeout(resolve, 5));
     const second = finished(tracer, 'second');
-    const secondFlush = provider.forceFlush(second);
+    let secondDone = false;
+    const secondFlush = provider.forceFlush(second).then(() => {
+      secondDone = true;
+    });
+    // The second request leaves its trace to the wait already running: its flush ends at once.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(secondDone).toBe(true);
     expect(batches).toEqual([]);
     await firstFlush;
     expect(batches).toEqual([2]);
     expect(names(exporter.getFinishedSpans())).toEqual(['first', 'second']);
-    // The second request's flush finds its trace taken along: it exports nothing more.
     await secondFlush;
     expect(batches).toEqual([2]);
+  });
+
+  it('keeps one wait at a time, and replaces one whose end passed without it (its request cancelled)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    const { tracer, provider, exporter, advance } = setup({ traceBuffer: { coalesceMs: 30 } });
+    // The first request's timer is not run yet, as if the runtime had cancelled its request.
+    const first = provider.forceFlush(finished(tracer, 'first'));
+    await provider.forceFlush(finished(tracer, 'second'));
+    expect(vi.getTimerCount()).toBe(1);
+    advance(31);
+    const third = provider.forceFlush(finished(tracer, 'third'));
+    expect(vi.getTimerCount()).toBe(2);
+    await vi.runAllTimersAsync();
+    await Promise.all([first, third]);
+    expect(names(exporter.getFinishedSpans())).toEqual(['first', 'second', 'third']);
   });
 
   it('exports a trace by its own flush, after the bound, when no other request comes', async () => {

@@ -3,10 +3,11 @@
 // spans and age; what does not fit is dropped and counted, never grown.
 //
 // Coalesced export (`coalesceMs`, on Workers): a finished trace does not leave in its own export.
-// Its request's `forceFlush(traceId)` waits up to the bound; if a later request's export took the
-// trace along meanwhile, it is done — that request's `waitUntil` covers the export — and if not,
-// it exports every trace waiting, its own included. Only plain data (the finished spans) passes
-// between requests, never a promise or an I/O object, which workerd forbids.
+// The first request to finish one waits the bound in its `forceFlush(traceId)`, then exports
+// every trace waiting, its own included; requests finishing theirs meanwhile leave them to that
+// export, which the waiting request's `waitUntil` covers. Only plain data (the finished spans and
+// when the wait ends) passes between requests, never a promise or an I/O object, which workerd
+// forbids.
 import type { Context } from '@opentelemetry/api';
 import { endPendingBody, isBodyPending } from '../body/pending-body.js';
 import { isSampled, keepTrace, type TailPolicy } from '../sampling/tail-policy.js';
@@ -34,8 +35,8 @@ export interface TraceBufferOptions {
    */
   readonly maxTraceAgeMs?: number;
   /**
-   * How long a finished trace may wait for another request's export to take it along (ms); 0
-   * exports each trace as it finishes. Only for runtimes where every trace is flushed with
+   * How long a finished trace may wait to leave in one export with others (ms); 0 exports each
+   * trace as it finishes. Only for runtimes where every trace is flushed with
    * `forceFlush(traceId)` (Workers' `waitUntil`): a trace nobody flushes waits for the next.
    * @default 0
    */
@@ -128,6 +129,8 @@ class TraceBuffer implements TraceBufferProcessor {
   /** Finished traces waiting to leave together (coalesced export): plain data only. */
   readonly #ready = new Map<string, SpanData[]>();
   #readySpans = 0;
+  /** When the wait of the request that will export the traces waiting ends (0: none waits). */
+  #waitEnds = 0;
   #stopped = false;
 
   constructor(options: TraceBufferOptions) {
@@ -195,13 +198,26 @@ class TraceBuffer implements TraceBufferProcessor {
       await callExporter(this.#exporter, 'forceFlush');
       return;
     }
-    if (this.#ready.has(traceId)) {
-      if (this.#readySpans < COALESCE_EXPORT_SPANS) await delay(this.#coalesceMs);
-      // Not taken along by another request's export meanwhile: this request exports them all.
-      if (this.#ready.has(traceId)) await this.#sendReady();
-      return;
-    }
-    await this.#sends.settled(traceId);
+    if (this.#ready.has(traceId)) await this.#coalesce();
+    else await this.#sends.settled(traceId);
+  }
+
+  /**
+   * A finished trace waits to leave with others. The first request to finish one waits the
+   * bound and then exports every trace waiting, in its own `waitUntil`; a request that finishes
+   * one while that wait still has time to run leaves its trace to it and does not wait. One
+   * timer per bound and isolate, not one per request: a timer costs workerd about 30 µs of CPU.
+   * A wait whose end passed without it (its request cancelled) is replaced by the next one.
+   */
+  async #coalesce(): Promise<void> {
+    if (this.#readySpans >= COALESCE_EXPORT_SPANS) return this.#sendReady();
+    const now = this.#now();
+    if (now < this.#waitEnds) return;
+    const ends = now + this.#coalesceMs;
+    this.#waitEnds = ends;
+    await delay(this.#coalesceMs);
+    if (this.#waitEnds === ends) this.#waitEnds = 0;
+    await this.#sendReady();
   }
 
   /** Exports every trace waiting to leave together, in one export; resolves when it is done. */

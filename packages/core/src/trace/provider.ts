@@ -57,8 +57,8 @@ export interface TracerProviderOptions {
   /** Tail sampling in the per-trace buffer: keep whole traces by outcome. @default none (head sampling only) */
   tail?: TailPolicy;
   /**
-   * Bounds of the per-trace buffer, and coalesced export: how long a finished trace may wait in
-   * its request's `forceFlush(traceId)` for another request's export to take it along (Workers).
+   * Bounds of the per-trace buffer, and coalesced export: how long a finished trace may wait to
+   * leave in one export with the traces of other requests (Workers).
    * @default { maxTraces: 512, maxSpansPerTrace: 512, maxTraceAgeMs: 300000, coalesceMs: 0 }
    */
   traceBuffer?: Pick<TraceBufferOptions, 'maxTraces' | 'maxSpansPerTrace' | 'maxTraceAgeMs' | 'coalesceMs'>;

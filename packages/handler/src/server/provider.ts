@@ -79,8 +79,8 @@ function isolateProvider(setup: ProviderSetup): EdgeTracerProvider | undefined {
 }
 
 /**
- * How long, on Workers, a finished trace waits in its request's `waitUntil` for a later request's
- * export to take it along (ms): under load one export carries many traces. Chosen by measurement
+ * How long, on Workers, finished traces wait to leave together (ms): the first request to finish
+ * one waits this long in its `waitUntil`, then exports them all. Chosen by measurement
  * (bench/README.md, "Coalesced export"); `traceBuffer: { coalesceMs: 0 }` exports per request.
  */
 export const DEFAULT_COALESCE_MS = 50;
