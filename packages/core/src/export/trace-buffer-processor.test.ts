@@ -307,13 +307,13 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
   });
 
   it('keeps one wait at a time, and replaces one whose end passed without it (its request cancelled)', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout'] });
-    const { tracer, provider, exporter, advance } = setup({ traceBuffer: { coalesceMs: 30 } });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    const { tracer, provider, exporter } = setup({ traceBuffer: { coalesceMs: 30 } });
     // The first request's timer is not run yet, as if the runtime had cancelled its request.
     const first = provider.forceFlush(finished(tracer, 'first'));
     await provider.forceFlush(finished(tracer, 'second'));
     expect(vi.getTimerCount()).toBe(1);
-    advance(31);
+    vi.setSystemTime(Date.now() + 31);
     const third = provider.forceFlush(finished(tracer, 'third'));
     expect(vi.getTimerCount()).toBe(2);
     await vi.runAllTimersAsync();
@@ -328,6 +328,21 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
     expect(performance.now() - started).toBeGreaterThanOrEqual(15);
     expect(batches).toEqual([1]);
     expect(names(exporter.getFinishedSpans())).toEqual(['alone']);
+  });
+
+  it('exports what waits at once when the wait’s timer cannot be set', async () => {
+    const { tracer, provider, batches } = setup({ traceBuffer: { coalesceMs: 30 } });
+    const refuse = vi.spyOn(globalThis, 'setTimeout').mockImplementationOnce(() => {
+      throw new Error('no timers in a finished request');
+    });
+    await provider.forceFlush(finished(tracer, 'first'));
+    refuse.mockRestore();
+    expect(batches).toEqual([1]);
+    // No dead wait is left behind: the next trace waits for a timer of its own.
+    const started = performance.now();
+    await provider.forceFlush(finished(tracer, 'second'));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+    expect(batches).toEqual([1, 1]);
   });
 
   it('does not wait once enough spans wait to fill an export', async () => {

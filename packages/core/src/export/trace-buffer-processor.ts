@@ -211,13 +211,18 @@ class TraceBuffer implements TraceBufferProcessor {
    */
   async #coalesce(): Promise<void> {
     if (this.#readySpans >= COALESCE_EXPORT_SPANS) return this.#sendReady();
-    const now = this.#now();
+    // The timers' own clock, not the spans' (which may be injected): the wait is a real timer.
+    const now = Date.now();
     if (now < this.#waitEnds) return;
     const ends = now + this.#coalesceMs;
     this.#waitEnds = ends;
-    await delay(this.#coalesceMs);
-    if (this.#waitEnds === ends) this.#waitEnds = 0;
-    await this.#sendReady();
+    try {
+      await delay(this.#coalesceMs);
+    } finally {
+      // Also when the timer could not be set: what waits leaves now rather than behind a dead wait.
+      if (this.#waitEnds === ends) this.#waitEnds = 0;
+      await this.#sendReady();
+    }
   }
 
   /** Exports every trace waiting to leave together, in one export; resolves when it is done. */

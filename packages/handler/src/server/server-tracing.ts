@@ -300,10 +300,20 @@ function withHeader(response: Response, name: string, value: string): Response {
 function flush(started: ServerSpan): void {
   const { waitUntil } = started;
   if (waitUntil === undefined) return;
+  const { provider } = started.tracing;
+  const traceId = started.span.spanContext().traceId;
+  // Only this request's trace: workerd does not resolve promises of another request's I/O. The
+  // flush starts once `waitUntil` has taken it: with coalesced export this request may wait for
+  // other requests' traces too, which only a request kept alive can do.
+  let taken = (): void => {};
+  const flushed = new Promise<void>((resolve) => {
+    taken = resolve;
+  }).then(() => provider.forceFlush(traceId));
   try {
-    // Only this request's trace: workerd does not resolve promises of another request's I/O.
-    waitUntil.waitUntil(started.tracing.provider.forceFlush(started.span.spanContext().traceId));
+    waitUntil.waitUntil(flushed);
+    taken();
   } catch {
-    // A context that refuses waitUntil (the request already finished): the export still runs.
+    // A context that refuses waitUntil (the request already finished): export what waits now.
+    void provider.forceFlush();
   }
 }
