@@ -2,22 +2,19 @@
 // Hono's `c.text()`/`c.json()` bodies are streams too, so the body alone cannot tell; the
 // headers a streamed response is sent with can.
 
-const STREAM_TYPES = [
-  'text/event-stream',
-  'application/x-ndjson',
-  'application/jsonl',
-  'application/json-seq',
-  'application/stream+json',
-  'multipart/x-mixed-replace',
-];
+/** Streaming content types, whatever their case and parameters: server-sent events, NDJSON, JSON Lines, ... */
+const STREAM_TYPE =
+  /^(?:text\/event-stream|application\/(?:x-ndjson|jsonl|json-seq|stream\+json)|multipart\/x-mixed-replace)/i;
 
 /**
- * The default test: a streaming content type (server-sent events, NDJSON, JSON Lines, ...) or
- * `transfer-encoding: chunked` (what Hono's `stream()` and `streamText()` helpers send).
+ * The default test: a streaming content type or `transfer-encoding: chunked` (what Hono's
+ * `stream()` and `streamText()` helpers send), and a body. The headers are asked first: the body
+ * getter costs more, and most answers are not streams.
  */
 export function isStreamingResponse(response: Response): boolean {
-  if (response.body === null) return false;
-  const type = response.headers.get('content-type')?.toLowerCase() ?? '';
-  if (STREAM_TYPES.some((stream) => type.startsWith(stream))) return true;
-  return response.headers.get('transfer-encoding')?.toLowerCase().includes('chunked') === true;
+  const { headers } = response;
+  const type = headers.get('content-type');
+  const streaming =
+    (type !== null && STREAM_TYPE.test(type)) || /chunked/i.test(headers.get('transfer-encoding') ?? '');
+  return streaming && response.body !== null;
 }

@@ -47,10 +47,12 @@ export function parseTraceParent(header: string): TraceParent | null {
   return { traceId, spanId, traceFlags: Number.parseInt(flags, 16) & KNOWN_TRACE_FLAGS };
 }
 
+/** The known flags as a `traceparent` writes them, by value. */
+const FLAG_TEXT = ['00', '01', '02', '03'] as const;
+
 /** Formats a version-00 `traceparent`; only the known flags are written. */
 export function formatTraceParent(spanContext: SpanContext): string {
-  const flags = (spanContext.traceFlags & KNOWN_TRACE_FLAGS).toString(16).padStart(2, '0');
-  return `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
+  return `00-${spanContext.traceId}-${spanContext.spanId}-${FLAG_TEXT[spanContext.traceFlags & KNOWN_TRACE_FLAGS]}`;
 }
 
 /**
