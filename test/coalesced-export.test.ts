@@ -1,7 +1,7 @@
 // Coalesced export in real workerd: a trace finished in one request leaves in the export of
-// another request still waiting (one OTLP request carries both), a lone trace leaves by its own
-// request's waitUntil after the bound, and a stream that outlives its handler by far is exported
-// once it ends.
+// another request still waiting (one OTLP request carries both; twenty concurrent requests'
+// traces leave in one or two, none lost), a lone trace leaves by its own request's waitUntil
+// after the bound, and a stream that outlives its handler by far is exported once it ends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportedSpans, receivedRequests, receivedSpans } from './support/otlp-spans.js';
 import { type Receiver, startReceiver } from './support/receiver.js';
@@ -38,6 +38,20 @@ describe('coalesced export in workerd', () => {
     // Nothing more follows: the second request found its trace taken along.
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(await exports()).toEqual([[A, B]]);
+  });
+
+  it('sends the traces of many concurrent requests, every one, in the export of the request that waits', async () => {
+    await receiver.reset();
+    const ids = Array.from({ length: 20 }, (_, i) => `${String(i + 1).padStart(2, '0')}${A.slice(2)}`);
+    await Promise.all(
+      ids.map(async (id) => (await worker.fetch('/', { headers: { traceparent: traceparent(id) } })).text()),
+    );
+    await expect.poll(async () => (await exports()).flat().sort(), { timeout: 5_000 }).toEqual(ids);
+    // One wait, started by the first request to finish, took them all; nothing more follows.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const sent = await exports();
+    expect(sent.flat().sort()).toEqual(ids);
+    expect(sent.length).toBeLessThanOrEqual(2);
   });
 
   it('sends a lone trace by its own request once the bound has passed', async () => {
