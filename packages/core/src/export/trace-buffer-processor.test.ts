@@ -1,4 +1,5 @@
 import { context, DiagLogLevel, diag, SpanStatusCode, trace } from '@opentelemetry/api';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { endSpanWithBody } from '../body/span-body.js';
 import { BODY_UNOBSERVED } from '../body/span-end.js';
@@ -328,6 +329,40 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
     expect(performance.now() - started).toBeGreaterThanOrEqual(15);
     expect(batches).toEqual([1]);
     expect(names(exporter.getFinishedSpans())).toEqual(['alone']);
+  });
+
+  it('exports every finished trace exactly once, whatever the order of finishes, flushes and time', async () => {
+    type Step = { kind: 'finish' } | { kind: 'time'; ms: number };
+    const step: fc.Arbitrary<Step> = fc.oneof(
+      fc.constant({ kind: 'finish' as const }),
+      fc.integer({ min: 0, max: 45 }).map((ms) => ({ kind: 'time' as const, ms })),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
+        vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+        try {
+          const { tracer, provider, exporter } = setup({ traceBuffer: { coalesceMs: 20 } });
+          const expected: string[] = [];
+          const flushes: Promise<void>[] = [];
+          for (const next of steps) {
+            if (next.kind === 'time') {
+              await vi.advanceTimersByTimeAsync(next.ms);
+              continue;
+            }
+            const name = `t${expected.length}`;
+            expected.push(name);
+            flushes.push(provider.forceFlush(finished(tracer, name)));
+          }
+          // Within the bound of the last finish, every trace has left, and every flush has ended.
+          await vi.advanceTimersByTimeAsync(20);
+          await Promise.all(flushes);
+          expect(names(exporter.getFinishedSpans()).sort()).toEqual(expected.sort());
+        } finally {
+          vi.useRealTimers();
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('exports what waits at once when the wait’s timer cannot be set', async () => {
