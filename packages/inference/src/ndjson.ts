@@ -3,6 +3,7 @@
 // A push parser like the SSE one, fed chunks as they pass, cutting nothing and keeping only the
 // unfinished last line; a line longer than the limit is skipped and counted, never buffered.
 // https://github.com/ndjson/ndjson-spec
+import { NEWLINE } from './line-ends.js';
 import {
   DEFAULT_MAX_EVENT_BYTES,
   type EventParser,
@@ -10,7 +11,6 @@ import {
   type ServerSentEvent,
 } from './sse.js';
 
-const NEWLINE = 10;
 const RECORD_SEPARATOR = 0x1e;
 
 /** Calls `onEvent` with each non-blank line as an event's `data` (its `event` and `id` are empty). */

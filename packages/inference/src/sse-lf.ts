@@ -9,6 +9,7 @@
 // framed one by one: it is shown their text, and when it can tell that every event there only
 // carries text it wants no more of, it gets their number instead — the stream's middle, where a
 // generation spends its tokens, then costs a few native passes a chunk.
+import { NEWLINE, RETURN } from './line-ends.js';
 import type { EventParser, ServerSentEvent } from './sse.js';
 
 /** Takes runs of events whole, when it can tell from their text that it needs no more. */
@@ -23,8 +24,6 @@ export interface EventCounter {
   counted(count: number): void;
 }
 
-const NEWLINE = 10;
-const RETURN = 13;
 const encoder = new TextEncoder();
 /** The carried-bytes buffer a stream keeps between events; one grown past it is let go. */
 const KEEP_BYTES = 1 << 16;

@@ -7,6 +7,7 @@
 // transfer the original), and an event longer than a limit is skipped rather than buffered.
 // https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
 import { getLines, getMessages } from '@microsoft/fetch-event-source/lib/cjs/parse.js';
+import { NEWLINE, RETURN } from './line-ends.js';
 import { createLfEventParser, type EventCounter } from './sse-lf.js';
 
 /** One parsed event. */
@@ -29,8 +30,6 @@ export interface EventParserOptions {
 /** A push parser: feed it chunks as they arrive; it calls `onEvent` for each complete event. */
 export type EventParser = (chunk: Uint8Array) => void;
 
-const NEWLINE = 10;
-const RETURN = 13;
 export const DEFAULT_MAX_EVENT_BYTES: number = 1024 * 1024;
 
 /**

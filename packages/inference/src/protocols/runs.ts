@@ -2,8 +2,7 @@
 // run's text that every event in it carries text and nothing else, in a few native searches an
 // event. Each walk checks the events' framing as well as their content, and answers 0 at the
 // first event it cannot vouch for, which sends the run to be read event by event.
-
-const NEWLINE = 10;
+import { NEWLINE } from '../line-ends.js';
 
 /**
  * The number of events in `text` (complete LF-framed events) when each is a single `data:` line
