@@ -3,9 +3,9 @@
 // the CPU of the first /fetch request (the provider made from env, every function compiled as it
 // first runs) and of the second, from /proc. Fresh processes in turns, 7 rounds, medians.
 // Run: pnpm --filter @edgetrace/bench cold-start
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { COMPATIBILITY_DATE } from '../../vitest.config.ts';
+import type { Miniflare } from 'miniflare';
 import { bundle } from './worker-bundle.ts';
+import { startWorker } from './workerd.ts';
 import { cpuNs, workerdPids } from './workerd-cpu.ts';
 
 const ROUNDS = 7;
@@ -44,16 +44,9 @@ const times = new Map<string, Times>(
 );
 for (let round = 0; round < ROUNDS; round++) {
   for (const { file } of VARIANTS) {
-    const mf = new Miniflare(
-      convertV4MiniflareOptions({
-        telemetry: { enabled: false },
-        modules: true,
-        script: scripts.get(file) ?? '',
-        compatibilityDate: COMPATIBILITY_DATE,
-        compatibilityFlags: ['nodejs_compat'],
-        bindings: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.stub' },
-      }),
-    );
+    const mf = startWorker(scripts.get(file) ?? '', {
+      bindings: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.stub' },
+    });
     const base = await mf.ready;
     const pids = workerdPids();
     const own = times.get(file);

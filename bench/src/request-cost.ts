@@ -10,9 +10,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { COMPATIBILITY_DATE } from '../../vitest.config.ts';
+import type { Miniflare } from 'miniflare';
 import { bundle } from './worker-bundle.ts';
+import { POOL, TRACEPARENT } from './worker-pool.ts';
+import { startWorker } from './workerd.ts';
 import { cpuNs, workerdPids } from './workerd-cpu.ts';
 
 const RUNS = 7;
@@ -20,7 +21,6 @@ const NODE_REQUESTS = 5000;
 const WORKERD_REQUESTS = 2000;
 const HEAP_REQUESTS = 50_000;
 const COLD_STARTS = 7;
-const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 interface Variant {
   name: string;
@@ -161,21 +161,7 @@ async function runNode(variant: Variant): Promise<{ timing: NodeResult; coldStar
 const WORKER_ENTRY = (file: string) => `
 import handler from './${file}.ts';
 ${LOOP}
-async function pool(handler, path, n, c, env) {
-  const pending = [];
-  const ctx = { waitUntil: (p) => void pending.push(p), passThroughOnException() {}, props: {} };
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      next++;
-      const request = new Request('http://bench.local' + path, { headers: { traceparent: '${TRACEPARENT}' } });
-      const response = await handler.fetch(request, env, ctx);
-      await response.text();
-    }
-  };
-  await Promise.all(Array.from({ length: c }, worker));
-  while (pending.length > 0) await Promise.allSettled(pending.splice(0));
-}
+${POOL}
 export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
@@ -203,15 +189,7 @@ interface WorkerdTimes {
 async function startVariant(variant: Variant, collector = ''): Promise<{ mf: Miniflare; base: URL }> {
   const define = { COALESCE_MS: String(variant.bound ?? 0), COLLECTOR_URL: JSON.stringify(collector) };
   const script = new TextDecoder().decode(await bundle(WORKER_ENTRY(variant.file), 'neutral', false, define));
-  const mf = new Miniflare(
-    convertV4MiniflareOptions({
-      telemetry: { enabled: false },
-      modules: true,
-      script,
-      compatibilityDate: COMPATIBILITY_DATE,
-      compatibilityFlags: ['nodejs_compat'],
-    }),
-  );
+  const mf = startWorker(script);
   return { mf, base: await mf.ready };
 }
 

@@ -7,8 +7,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { COMPATIBILITY_DATE } from '../../vitest.config.ts';
+import { startWorker } from './workerd.ts';
 import { cpuNs, workerdPids } from './workerd-cpu.ts';
 
 const EVENTS = 20_000;
@@ -166,16 +165,7 @@ const bundled = await build({
   write: false,
   logLevel: 'error',
 });
-const mf = new Miniflare(
-  convertV4MiniflareOptions({
-    telemetry: { enabled: false },
-    modules: true,
-    script: bundled.outputFiles[0]?.text ?? '',
-    compatibilityDate: COMPATIBILITY_DATE,
-    compatibilityFlags: ['nodejs_compat'],
-    bindings: { UPSTREAM: upstreamUrl },
-  }),
-);
+const mf = startWorker(bundled.outputFiles[0]?.text ?? '', { bindings: { UPSTREAM: upstreamUrl } });
 const base = await mf.ready;
 
 interface Run {

@@ -2,8 +2,8 @@
 // timers of 5 ms and waits for them all, against one that awaits N resolved promises, with and
 // without nodejs_compat (whose `setTimeout` returns Node's Timeout object), and for Cloudflare's
 // `scheduler.wait()`. Median of 8 rounds, µs per timer. Run: pnpm --filter @edgetrace/bench timer-cost
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { COMPATIBILITY_DATE } from '../../vitest.config.ts';
+
+import { startWorker } from './workerd.ts';
 import { cpuNs, workerdPids } from './workerd-cpu.ts';
 
 const ROUNDS = 8;
@@ -34,15 +34,7 @@ console.log(
 );
 console.log('| --- | --- | --- | --- | --- |');
 for (const flags of [['nodejs_compat'], []]) {
-  const mf = new Miniflare(
-    convertV4MiniflareOptions({
-      telemetry: { enabled: false },
-      modules: true,
-      script: WORKER,
-      compatibilityDate: COMPATIBILITY_DATE,
-      compatibilityFlags: flags,
-    }),
-  );
+  const mf = startWorker(WORKER, { compatibilityFlags: flags });
   const base = await mf.ready;
   const pids = workerdPids();
   for (const n of COUNTS) {

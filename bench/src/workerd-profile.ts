@@ -6,35 +6,21 @@
 // script its line numbers refer to beside it (<variant>.mjs).
 // Run: pnpm --filter @edgetrace/bench profile [variant] [concurrency] [requests]
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { COMPATIBILITY_DATE } from '../../vitest.config.ts';
 import { bundle } from './worker-bundle.ts';
+import { POOL } from './worker-pool.ts';
+import { startWorker } from './workerd.ts';
 
 const [variant = 'edgetrace', concurrency = '50', requests = '20000'] = process.argv.slice(2);
 const BATCH = 2000;
 const INSPECTOR_PORT = 9339;
-const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 const ENTRY = `
 import handler from './${variant}.ts';
-async function pool(path, n, c, env) {
-  const pending = [];
-  const ctx = { waitUntil: (p) => void pending.push(p), passThroughOnException() {}, props: {} };
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      next++;
-      const request = new Request('http://bench.local' + path, { headers: { traceparent: '${TRACEPARENT}' } });
-      await (await handler.fetch(request, env, ctx)).text();
-    }
-  };
-  await Promise.all(Array.from({ length: c }, worker));
-  while (pending.length > 0) await Promise.allSettled(pending.splice(0));
-}
+${POOL}
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
-    await pool('/fetch', Number(url.searchParams.get('n')), Number(url.searchParams.get('c')), env);
+    await pool(handler, '/fetch', Number(url.searchParams.get('n')), Number(url.searchParams.get('c')), env);
     return new Response('done');
   },
 };`;
@@ -108,16 +94,7 @@ function summarize(profile: Profile, top: number): string {
 }
 
 const script = new TextDecoder().decode(await bundle(ENTRY, 'neutral', false, { COALESCE_MS: '50' }));
-const mf = new Miniflare(
-  convertV4MiniflareOptions({
-    telemetry: { enabled: false },
-    modules: true,
-    script,
-    compatibilityDate: COMPATIBILITY_DATE,
-    compatibilityFlags: ['nodejs_compat'],
-    inspectorPort: INSPECTOR_PORT,
-  }),
-);
+const mf = startWorker(script, { inspectorPort: INSPECTOR_PORT });
 const base = await mf.ready;
 const run = async (n: number): Promise<void> => {
   const answer = await (await mf.dispatchFetch(`${base}?n=${n}&c=${concurrency}`)).text();
