@@ -44,6 +44,8 @@ const SOURCE_BLOBS = {
   'openai-chat-stream-tool-calls.source.yaml': '8d1edf58cdb4e67e62b4a9264b64a73d2bd95695',
   // pydantic/pydantic-ai 4fda3898…, …/test_openai_instructions_with_responses_logprobs_streaming.yaml
   'openai-responses-stream.source.yaml': '3790b7e5f22f19510176244dff9b95a585330ab2',
+  // vercel/ai ea5c4559…, packages/openai/src/responses/__fixtures__/openai-issue-11239.1.chunks.txt
+  'openai-responses-stream-tool-call.source.chunks.txt': '780f13cfa6f47ad94cf0ca584448518a634b7c66',
   // pydantic/pydantic-ai 4fda3898…, tests/cassettes/test_embeddings/TestOpenAI.test_instrumentation.yaml
   'openai-embeddings-answer.source.yaml': '2271ff2a3a4ac46dbdc715ae70deba9ee1f82d28',
   // openai/openai-python e43b4224…, tests/lib/responses/test_responses.py
@@ -91,6 +93,18 @@ for (const [name, index] of PYDANTIC_STREAMS) {
   const inter = cassette('openai-embeddings-answer.source.yaml').interactions[0];
   emit('openai-embeddings-answer.json', parsedBodyJson(inter.response.parsed_body));
   emit('openai-embeddings-answer.request.json', parsedBodyJson(inter.request.parsed_body));
+}
+
+// vercel/ai's raw chunks of a Responses stream: one event's data per line, as its SDK parsed and
+// re-serialized it (key order kept), no SSE envelope. The API names each event after its `type`.
+{
+  const lines = read('openai-responses-stream-tool-call.source.chunks.txt')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  emit(
+    'openai-responses-stream-tool-call.sse',
+    lines.map((l) => `event: ${JSON.parse(l).type}\ndata: ${l}\n\n`).join(''),
+  );
 }
 
 // huggingface/huggingface_hub cassettes (vcrpy default serializer): request body is the exact

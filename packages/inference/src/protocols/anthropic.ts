@@ -18,8 +18,8 @@ import {
   textOf,
 } from './types.js';
 
-/** A text delta as the API frames it: its `event:` line, then the data naming the same type. */
-const DELTA_HEAD = namedEventHead('content_block_delta');
+/** A content delta as the API frames it: its `event:` line, then the data naming the same type. */
+const DELTA_HEADS = [namedEventHead('content_block_delta')];
 
 const PARAMETERS = { 'gen_ai.request.stop_sequences': ['stop_sequences'] };
 
@@ -73,7 +73,7 @@ export const anthropic: ProtocolAdapter = {
     }
   },
   contentOnly: (data) => data.startsWith('{"type":"content_block_delta"'),
-  contentOnlyRun: (text) => eventsStarting(text, DELTA_HEAD),
+  contentOnlyRun: (text) => eventsStarting(text, DELTA_HEADS),
   response(body, generation, capture) {
     if (!isObject(body)) return;
     if (body.type === 'error') {

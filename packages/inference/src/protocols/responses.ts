@@ -23,8 +23,14 @@ import {
   textOf,
 } from './types.js';
 
-/** A text delta as the API frames it: its `event:` line, then the data naming the same type. */
-const DELTA_HEAD = namedEventHead('response.output_text.delta');
+/**
+ * The events that only carry generated text: the answer's, and a function call's arguments. The
+ * adapter reads neither unless it captures the output.
+ */
+const DELTA_TYPES = ['response.output_text.delta', 'response.function_call_arguments.delta'];
+const DELTA_DATA = DELTA_TYPES.map((type) => `{"type":"${type}"`);
+/** The same as the API frames them: an `event:` line, then the data naming the same type. */
+const DELTA_HEADS = DELTA_TYPES.map(namedEventHead);
 
 const PARAMETERS = { 'gen_ai.request.max_tokens': ['max_output_tokens'] };
 
@@ -108,8 +114,8 @@ export const openaiResponses: ProtocolAdapter = {
       };
     }
   },
-  contentOnly: (data) => data.startsWith('{"type":"response.output_text.delta"'),
-  contentOnlyRun: (text) => eventsStarting(text, DELTA_HEAD),
+  contentOnly: (data) => DELTA_DATA.some((head) => data.startsWith(head)),
+  contentOnlyRun: (text) => eventsStarting(text, DELTA_HEADS),
   response(body, generation, capture) {
     if (!isObject(body)) return;
     readResponse(body, generation, capture, false);

@@ -21,11 +21,15 @@ export function dataLinesHaving(text: string, part: string): number {
   return count;
 }
 
-/** The number of events in `text` (complete LF-framed events) when each starts with `head`, else 0. */
-export function eventsStarting(text: string, head: string): number {
+/**
+ * The number of events in `text` (complete LF-framed events) when each starts with one of
+ * `heads`, else 0. A head holds one line break at most, so the event goes on to the next blank line.
+ */
+export function eventsStarting(text: string, heads: readonly string[]): number {
   let count = 0;
   for (let start = 0; start < text.length; count++) {
-    if (!text.startsWith(head, start)) return 0;
+    const head = heads.find((candidate) => text.startsWith(candidate, start));
+    if (head === undefined) return 0;
     const end = text.indexOf('\n\n', start + head.length);
     if (end < 0) return 0;
     start = end + 2;

@@ -62,6 +62,13 @@ export const CASES: readonly RecordedCase[] = [
   { name: 'openai-family/tgi-chat-stream-1.4', family: 'openai.chat', path: '/v1/chat/completions' },
   { name: 'openai-family/openai-responses-stream', family: 'openai.responses', path: '/v1/responses' },
   {
+    name: 'openai-family/openai-responses-stream-tool-call',
+    family: 'openai.responses',
+    path: '/v1/responses',
+    // What the recording script asks for (SOURCES.md); the literal body was not recorded.
+    request: { model: 'gpt-5.2', stream: true, store: false, max_output_tokens: 1200 },
+  },
+  {
     name: 'openai-family/openai-responses-answer',
     family: 'openai.responses',
     path: '/v1/responses',
