@@ -46,6 +46,8 @@ const SOURCE_BLOBS = {
   'openai-responses-stream.source.yaml': '3790b7e5f22f19510176244dff9b95a585330ab2',
   // vercel/ai ea5c4559…, packages/openai/src/responses/__fixtures__/openai-issue-11239.1.chunks.txt
   'openai-responses-stream-tool-call.source.chunks.txt': '780f13cfa6f47ad94cf0ca584448518a634b7c66',
+  // vercel/ai ef413b7e…, …/__fixtures__/openai-reasoning-encrypted-content-gpt-5-4-split.1.chunks.txt
+  'openai-responses-stream-reasoning.source.chunks.txt': '3a0f77496316cec88f744cb20e8f54f191c0c000',
   // pydantic/pydantic-ai 4fda3898…, tests/cassettes/test_embeddings/TestOpenAI.test_instrumentation.yaml
   'openai-embeddings-answer.source.yaml': '2271ff2a3a4ac46dbdc715ae70deba9ee1f82d28',
   // openai/openai-python e43b4224…, tests/lib/responses/test_responses.py
@@ -97,14 +99,11 @@ for (const [name, index] of PYDANTIC_STREAMS) {
 
 // vercel/ai's raw chunks of a Responses stream: one event's data per line, as its SDK parsed and
 // re-serialized it (key order kept), no SSE envelope. The API names each event after its `type`.
-{
-  const lines = read('openai-responses-stream-tool-call.source.chunks.txt')
+for (const name of ['openai-responses-stream-tool-call', 'openai-responses-stream-reasoning']) {
+  const lines = read(`${name}.source.chunks.txt`)
     .split('\n')
     .filter((l) => l.trim() !== '');
-  emit(
-    'openai-responses-stream-tool-call.sse',
-    lines.map((l) => `event: ${JSON.parse(l).type}\ndata: ${l}\n\n`).join(''),
-  );
+  emit(`${name}.sse`, lines.map((l) => `event: ${JSON.parse(l).type}\ndata: ${l}\n\n`).join(''));
 }
 
 // huggingface/huggingface_hub cassettes (vcrpy default serializer): request body is the exact

@@ -24,10 +24,14 @@ import {
 } from './types.js';
 
 /**
- * The events that only carry generated text: the answer's, and a function call's arguments. The
- * adapter reads neither unless it captures the output.
+ * The events that only carry generated text: the answer's, a function call's arguments, and the
+ * summary of the model's reasoning. The adapter reads none of them unless it captures the output.
  */
-const DELTA_TYPES = ['response.output_text.delta', 'response.function_call_arguments.delta'];
+const DELTA_TYPES = [
+  'response.output_text.delta',
+  'response.function_call_arguments.delta',
+  'response.reasoning_summary_text.delta',
+];
 const DELTA_DATA = DELTA_TYPES.map((type) => `{"type":"${type}"`);
 /** The same as the API frames them: an `event:` line, then the data naming the same type. */
 const DELTA_HEADS = DELTA_TYPES.map(namedEventHead);

@@ -69,6 +69,13 @@ export const CASES: readonly RecordedCase[] = [
     request: { model: 'gpt-5.2', stream: true, store: false, max_output_tokens: 1200 },
   },
   {
+    name: 'openai-family/openai-responses-stream-reasoning',
+    family: 'openai.responses',
+    path: '/v1/responses',
+    // What the recording's test asks for (SOURCES.md); the literal body was not recorded.
+    request: { model: 'gpt-5.4', stream: true, store: false },
+  },
+  {
     name: 'openai-family/openai-responses-answer',
     family: 'openai.responses',
     path: '/v1/responses',
