@@ -239,6 +239,28 @@ describe('the openai SDK with instrumentInference as its fetch', () => {
     expectComplete(second);
   });
 
+  // Every recorded Responses stream (text, a function call, a reasoning model), through the SDK, in 7-byte pieces.
+  const responsesStreams = CASES.filter((c) => c.family === 'openai.responses' && c.name.includes('-stream'));
+  it.each(responsesStreams.map((c) => c.name))(
+    '%s: the same events as untraced, the truth, complete',
+    async (name) => {
+      const { recording, truth } = recorded(name.split('/')[1] ?? name);
+      server.serve(recording, { kind: 'pieces', size: 7 });
+      const run = async (fetcher: typeof fetch): Promise<unknown[]> => {
+        const events: unknown[] = [];
+        const stream = await client(fetcher).responses.create({ model: 'gpt-5', input: 'hi', stream: true });
+        for await (const event of stream) events.push(event);
+        return events;
+      };
+      const events = await run(traced());
+      expect(events).toEqual(await run(fetch));
+      expect((events.at(-1) as { type?: string } | undefined)?.type).toBe('response.completed');
+      const [span] = await spans(1);
+      expectTruth(span, truth);
+      expectComplete(span);
+    },
+  );
+
   it('embeddings: the vectors the SDK decodes, and their dimension count on the span', async () => {
     const { recording, truth } = recorded('openai-embeddings-answer');
     server.serve(recording);
