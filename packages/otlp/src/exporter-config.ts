@@ -2,7 +2,7 @@
 // specification's endpoint rules: the per-signal endpoint is used as-is, the general one gets
 // `/v1/traces` appended. https://opentelemetry.io/docs/specs/otel/protocol/exporter/
 import { ConfigError, type EnvSource } from '@edgetrace/core';
-import { isToken, parseKeyValueList, readEnv, report } from '@edgetrace/core/internal';
+import { type EnvReader, isToken, parseKeyValueList, readEnv, report } from '@edgetrace/core/internal';
 
 export interface ExporterConfigOptions {
   /** The full traces URL. @default `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces` */
@@ -112,7 +112,7 @@ function checkHeaders(headers: Record<string, string> = {}): Record<string, stri
 /** The protocols other SDKs are configured with; we send the one OTLP/HTTP receivers all take. */
 const PROTOCOLS = ['http/json', 'http/protobuf', 'grpc'] as const;
 
-function checkProtocol(env: ReturnType<typeof readEnv>): void {
+function checkProtocol(env: EnvReader): void {
   for (const name of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
     const protocol = env.oneOf(name, PROTOCOLS);
     if (protocol === undefined || protocol === 'http/json') continue;

@@ -5,6 +5,7 @@
 /** Streaming content types, whatever their case and parameters: server-sent events, NDJSON, JSON Lines, ... */
 const STREAM_TYPE =
   /^(?:text\/event-stream|application\/(?:x-ndjson|jsonl|json-seq|stream\+json)|multipart\/x-mixed-replace)/i;
+const CHUNKED = /chunked/i;
 
 /**
  * The default test: a streaming content type or `transfer-encoding: chunked` (what Hono's
@@ -15,6 +16,6 @@ export function isStreamingResponse(response: Response): boolean {
   const { headers } = response;
   const type = headers.get('content-type');
   const streaming =
-    (type !== null && STREAM_TYPE.test(type)) || /chunked/i.test(headers.get('transfer-encoding') ?? '');
+    (type !== null && STREAM_TYPE.test(type)) || CHUNKED.test(headers.get('transfer-encoding') ?? '');
   return streaming && response.body !== null;
 }

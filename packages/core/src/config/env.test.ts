@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useDiagCapture } from '../test-support/diag-capture.js';
+import { countingProcessEnv, inWorkerd } from '../test-support/workerd.js';
 import { createEnvReader, parseKeyValueList, processEnv, readEnv } from './env.js';
 
 const warnings = useDiagCapture();
@@ -39,19 +40,13 @@ describe('readEnv', () => {
   });
 
   it('in workerd reads process.env, a copy of the bindings there, only where no env is given', () => {
-    vi.stubGlobal('navigator', { userAgent: 'Cloudflare-Workers' });
-    let touched = 0;
-    vi.stubGlobal('process', {
-      get env(): Record<string, string> {
-        touched++;
-        return { OTEL_SERVICE_NAME: 'from-process' };
-      },
-    });
+    inWorkerd();
+    const reads = countingProcessEnv({ OTEL_SERVICE_NAME: 'from-process' });
     expect(readEnv({ OTEL_LOG_LEVEL: 'warn' }).string('OTEL_SERVICE_NAME')).toBeUndefined();
-    expect(touched).toBe(0);
+    expect(reads()).toBe(0);
     // At module scope, before any request, process.env is all there is.
     expect(readEnv(undefined).string('OTEL_SERVICE_NAME')).toBe('from-process');
-    expect(touched).toBe(1);
+    expect(reads()).toBe(1);
   });
 });
 

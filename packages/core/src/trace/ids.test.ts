@@ -1,13 +1,11 @@
 import { randomFillSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { inWorkerd } from '../test-support/workerd.js';
 import { createIdGenerator, isValidSpanId, isValidTraceId } from './ids.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();
 });
-
-/** As in workerd, where the ids come from the Web Crypto API and `process` is left alone. */
-const inWorkerd = () => vi.stubGlobal('navigator', { userAgent: 'Cloudflare-Workers' });
 
 describe('createIdGenerator', () => {
   it('makes valid, distinct trace and span ids', () => {

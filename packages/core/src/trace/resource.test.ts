@@ -3,6 +3,7 @@ import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEnvReader, type EnvSource } from '../config/env.js';
 import { resetReporting } from '../config/report.js';
+import { inWorkerd } from '../test-support/workerd.js';
 import { createResource, defaultServiceName } from './resource.js';
 import { VERSION } from './version.js';
 
@@ -17,7 +18,6 @@ function withArgv0<T>(argv0: unknown, fn: () => T): T {
   }
 }
 
-const inWorkerd = () => vi.stubGlobal('navigator', { userAgent: 'Cloudflare-Workers' });
 const resourceOf = (env: EnvSource, options = {}) => createResource(options, createEnvReader(env)).attributes;
 
 afterEach(() => {

@@ -303,17 +303,15 @@ function flush(started: ServerSpan): void {
   const { provider } = started.tracing;
   const traceId = started.span.spanContext().traceId;
   // Only this request's trace: workerd does not resolve promises of another request's I/O. The
-  // flush starts once `waitUntil` has taken it: with coalesced export this request may wait for
-  // other requests' traces too, which only a request kept alive can do.
-  let taken = (): void => {};
-  const flushed = new Promise<void>((resolve) => {
-    taken = resolve;
-  }).then(() => provider.forceFlush(traceId));
+  // flush starts a microtask later, once `waitUntil` has answered: with coalesced export this
+  // request may wait for other requests' traces too, which only a request kept alive can do. A
+  // context that refuses `waitUntil` (the request already finished) exports what waits at once.
+  let kept = false;
+  const flushed = Promise.resolve().then(() => (kept ? provider.forceFlush(traceId) : provider.forceFlush()));
   try {
     waitUntil.waitUntil(flushed);
-    taken();
+    kept = true;
   } catch {
-    // A context that refuses waitUntil (the request already finished): export what waits now.
-    void provider.forceFlush();
+    // Refused: `flushed` still runs, without the wait.
   }
 }

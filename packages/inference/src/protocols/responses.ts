@@ -4,7 +4,7 @@
 // holds the whole response with its usage. It has no finish reason: `completed` is `stop` (or
 // `tool_call` when the output calls a function), `incomplete` gives its reason.
 // https://platform.openai.com/docs/api-reference/responses-streaming
-import { eventsStarting, namedEventHead } from './runs.js';
+import { eventsStarting, namedEventHead, startsWithAny } from './runs.js';
 import {
   addOutput,
   type Generation,
@@ -41,7 +41,7 @@ const PARAMETERS = { 'gen_ai.request.max_tokens': ['max_output_tokens'] };
 /** Where a response ended: the three final events. */
 const FINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
-/** The Responses API names its usage fields by input and output. */
+/** Whether the output calls a tool: a function, a web or file search, ... */
 const callsTool = (output: unknown): boolean =>
   Array.isArray(output) &&
   output.some((item) => isObject(item) && str(item.type)?.endsWith('_call') === true);
@@ -118,7 +118,7 @@ export const openaiResponses: ProtocolAdapter = {
       };
     }
   },
-  contentOnly: (data) => DELTA_DATA.some((head) => data.startsWith(head)),
+  contentOnly: (data) => startsWithAny(data, DELTA_DATA, 0) !== undefined,
   contentOnlyRun: (text) => eventsStarting(text, DELTA_HEADS),
   response(body, generation, capture) {
     if (!isObject(body)) return;

@@ -28,13 +28,19 @@ export function dataLinesHaving(text: string, part: string): number {
 export function eventsStarting(text: string, heads: readonly string[]): number {
   let count = 0;
   for (let start = 0; start < text.length; count++) {
-    const head = heads.find((candidate) => text.startsWith(candidate, start));
+    const head = startsWithAny(text, heads, start);
     if (head === undefined) return 0;
     const end = text.indexOf('\n\n', start + head.length);
     if (end < 0) return 0;
     start = end + 2;
   }
   return count;
+}
+
+/** The one of `heads` that `text` has at `at`, if any (a loop: no closure per event). */
+export function startsWithAny(text: string, heads: readonly string[], at: number): string | undefined {
+  for (const head of heads) if (text.startsWith(head, at)) return head;
+  return undefined;
 }
 
 /** How Anthropic and OpenAI's Responses API start an event of `type`: named, and the data's first key. */
