@@ -16,6 +16,7 @@ const VARIANTS = [
   { name: 'edgetrace', file: 'edgetrace' },
   { name: 'edgetrace, exporter made from env at the first request', file: 'edgetrace-env' },
   { name: 'OpenTelemetry SDK 3.x + @hono/otel', file: 'official' },
+  { name: 'the same with the official OTLP/HTTP exporter', file: 'official-otlp' },
 ];
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 

@@ -20,6 +20,7 @@ const VARIANTS = [
   { name: 'bare Hono', file: 'bare' },
   { name: 'edgetrace (the README setup: exporter made from env)', file: 'edgetrace-env' },
   { name: 'OpenTelemetry SDK 3.x + @hono/otel', file: 'official' },
+  { name: 'the same with the official OTLP/HTTP exporter', file: 'official-otlp' },
 ];
 const PHASES = ['load', 'answer', 'after'] as const;
 

@@ -1,21 +1,11 @@
-// The official route: OpenTelemetry JS SDK 3.x (TracerProvider, BatchSpanProcessor, the
-// AsyncLocalStorage context manager, W3C propagator) with @hono/otel. The exporter encodes with
-// the official JSON serializer and posts through the stub fetch, as ours does. The outgoing call gets a CLIENT span and
-// injected context by hand — the least any fetch instrumentation does.
+// The official route (official-setup.ts) with the least exporter: it encodes with the official
+// JSON serializer and posts through the stub fetch, as ours does, with no configuration read,
+// retry, timeout or answer handling.
 
-import { httpInstrumentationMiddleware } from '@hono/otel';
-import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { type ExportResult, W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  type ReadableSpan,
-  type SpanExporter,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
-import { createApp } from './app.js';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { officialWorker } from './official-setup.js';
 import { stubFetch } from './stub-fetch.js';
 
 const exporter: SpanExporter = {
@@ -30,38 +20,4 @@ const exporter: SpanExporter = {
   },
   shutdown: async () => undefined,
 };
-const provider = new TracerProvider({
-  resource: resourceFromAttributes({ 'service.name': 'bench' }),
-  spanProcessors: [new BatchSpanProcessor({ exporter })],
-});
-trace.setGlobalTracerProvider(provider);
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-const tracer = trace.getTracer('fetch');
-
-async function tracedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  return tracer.startActiveSpan(
-    'GET',
-    { kind: SpanKind.CLIENT, attributes: { 'url.full': String(input) } },
-    async (span) => {
-      const headers = new Headers(init?.headers);
-      propagation.inject(context.active(), headers, { set: (h, k, v) => h.set(k, v) });
-      try {
-        const response = await fetch(input, { ...init, headers });
-        span.setAttribute('http.response.status_code', response.status);
-        return response;
-      } finally {
-        span.end();
-      }
-    },
-  );
-}
-
-const app = createApp(tracedFetch, httpInstrumentationMiddleware({ tracerProvider: provider }));
-export default {
-  async fetch(request: Request, env: unknown, ctx?: { waitUntil(p: Promise<unknown>): void }) {
-    const response = await app.fetch(request, env, ctx as never);
-    ctx?.waitUntil(provider.forceFlush());
-    return response;
-  },
-};
+export default officialWorker(exporter);
