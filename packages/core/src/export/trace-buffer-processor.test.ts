@@ -285,9 +285,12 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
     span.end();
     return span.spanContext().traceId;
   };
+  /** Another request still in flight (its trace open): the isolate is busy, so flushes wait. */
+  const inFlight = (tracer: ReturnType<typeof setup>['tracer']) => tracer.startSpan('in flight');
 
   it('lets a later request’s trace leave in the export of the request still waiting: one export for both', async () => {
     const { tracer, provider, exporter, batches } = setup({ traceBuffer: { coalesceMs: 30 } });
+    inFlight(tracer);
     const first = finished(tracer, 'first');
     const firstFlush = provider.forceFlush(first);
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -310,6 +313,7 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
   it('keeps one wait at a time, and replaces one whose end passed without it (its request cancelled)', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
     const { tracer, provider, exporter } = setup({ traceBuffer: { coalesceMs: 30 } });
+    inFlight(tracer);
     // The first request's timer is not run yet, as if the runtime had cancelled its request.
     const first = provider.forceFlush(finished(tracer, 'first'));
     await provider.forceFlush(finished(tracer, 'second'));
@@ -322,13 +326,39 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
     expect(names(exporter.getFinishedSpans())).toEqual(['first', 'second', 'third']);
   });
 
-  it('exports a trace by its own flush, after the bound, when no other request comes', async () => {
+  it('exports a trace at once, with no timer, in a quiet isolate: no trace open, none flushed within the bound', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
     const { tracer, provider, exporter, batches } = setup({ traceBuffer: { coalesceMs: 20 } });
-    const started = performance.now();
+    const timers = vi.spyOn(globalThis, 'setTimeout');
     await provider.forceFlush(finished(tracer, 'alone'));
+    expect(batches).toEqual([1]);
+    // Quiet again once the bound has passed since the last flush.
+    vi.setSystemTime(Date.now() + 20);
+    await provider.forceFlush(finished(tracer, 'later'));
+    expect(batches).toEqual([1, 1]);
+    expect(timers).not.toHaveBeenCalled();
+    timers.mockRestore();
+    expect(names(exporter.getFinishedSpans())).toEqual(['alone', 'later']);
+  });
+
+  it('waits when another trace was flushed within the bound, and exports by its own flush when no other comes', async () => {
+    const { tracer, provider, exporter, batches } = setup({ traceBuffer: { coalesceMs: 20 } });
+    await provider.forceFlush(finished(tracer, 'first'));
+    const started = performance.now();
+    await provider.forceFlush(finished(tracer, 'soon after'));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(15);
+    expect(batches).toEqual([1, 1]);
+    expect(names(exporter.getFinishedSpans())).toEqual(['first', 'soon after']);
+  });
+
+  it('waits while another request’s trace is open, though none was flushed before', async () => {
+    const { tracer, provider, batches } = setup({ traceBuffer: { coalesceMs: 20 } });
+    const other = inFlight(tracer);
+    const started = performance.now();
+    await provider.forceFlush(finished(tracer, 'first'));
     expect(performance.now() - started).toBeGreaterThanOrEqual(15);
     expect(batches).toEqual([1]);
-    expect(names(exporter.getFinishedSpans())).toEqual(['alone']);
+    other.end();
   });
 
   it('exports every finished trace exactly once, whatever the order of finishes, flushes and time', async () => {
@@ -367,6 +397,7 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
 
   it('exports what waits at once when the wait’s timer cannot be set', async () => {
     const { tracer, provider, batches } = setup({ traceBuffer: { coalesceMs: 30 } });
+    inFlight(tracer);
     const refuse = vi.spyOn(globalThis, 'setTimeout').mockImplementationOnce(() => {
       throw new Error('no timers in a finished request');
     });
