@@ -24,7 +24,7 @@ const traceparent = (traceId: string): string => `00-${traceId}-b7ad6b7169203331
 const A = '0af7651916cd43dd8448eb211c80319c';
 const B = '4bf92f3577b34da6a3ce929d0e0e4736';
 const C = '5c3e8a1f2b7d4e6a9f0b1c2d3e4f5a6b';
-/** The fixture's bound (coalesceMs). */
+/** The fixture's bound (its coalesceMs, in fixtures/coalesce-worker.ts). */
 const BOUND_MS = 300;
 /** Lets the bound pass since the last flush, so the isolate is quiet again. */
 const quiet = () => new Promise((resolve) => setTimeout(resolve, BOUND_MS + 50));
@@ -60,8 +60,8 @@ describe('coalesced export in workerd', () => {
     await get(A);
     await get(B);
     await body;
-    // A waited for the stream's request still in flight, and B joined it; the stream's trace,
-    // finished in a quiet isolate, left alone.
+    // A waited for the stream's request still in flight (nothing was flushed before it), and B
+    // joined it; the stream's trace, finished in a quiet isolate, left alone.
     await expect.poll(exports, { timeout: 5_000 }).toEqual([[A, B], [C]]);
   });
 
@@ -73,7 +73,7 @@ describe('coalesced export in workerd', () => {
       ids.map(async (id) => (await worker.fetch('/', { headers: { traceparent: traceparent(id) } })).text()),
     );
     await expect.poll(async () => (await exports()).flat().sort(), { timeout: 5_000 }).toEqual(ids);
-    // The first to finish left alone; one wait, started by the second, took the rest.
+    // However the runtime interleaves them: a first trace may leave alone, one wait took the rest.
     await new Promise((resolve) => setTimeout(resolve, 600));
     const sent = await exports();
     expect(sent.flat().sort()).toEqual(ids);

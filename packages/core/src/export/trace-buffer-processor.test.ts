@@ -342,6 +342,7 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
   });
 
   it('waits when another trace was flushed within the bound, and exports by its own flush when no other comes', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // Date stands still: the second flush is within the bound
     const { tracer, provider, exporter, batches } = setup({ traceBuffer: { coalesceMs: 20 } });
     await provider.forceFlush(finished(tracer, 'first'));
     const started = performance.now();
@@ -349,6 +350,26 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
     expect(performance.now() - started).toBeGreaterThanOrEqual(15);
     expect(batches).toEqual([1, 1]);
     expect(names(exporter.getFinishedSpans())).toEqual(['first', 'soon after']);
+  });
+
+  it('counts a flush that joined a wait as a flush: the next trace within the bound of it waits', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    const { tracer, provider, batches } = setup({ traceBuffer: { coalesceMs: 20 } });
+    await provider.forceFlush(finished(tracer, 'a')); // quiet: at once
+    await vi.advanceTimersByTimeAsync(10);
+    const b = provider.forceFlush(finished(tracer, 'b')); // within the bound of a: waits until +30
+    await vi.advanceTimersByTimeAsync(15);
+    await provider.forceFlush(finished(tracer, 'c')); // joins b's wait at +25
+    await vi.advanceTimersByTimeAsync(6);
+    await b;
+    expect(batches).toEqual([1, 2]);
+    await vi.advanceTimersByTimeAsync(10); // +41: 16 ms after c's flush, 31 after b's
+    const d = provider.forceFlush(finished(tracer, 'd'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toEqual([1, 2]); // d waits
+    await vi.advanceTimersByTimeAsync(20);
+    await d;
+    expect(batches).toEqual([1, 2, 1]);
   });
 
   it('waits while another request’s trace is open, though none was flushed before', async () => {
@@ -361,11 +382,13 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
     other.end();
   });
 
-  it('exports every finished trace exactly once, whatever the order of finishes, flushes and time', async () => {
-    type Step = { kind: 'finish' } | { kind: 'time'; ms: number };
+  it('exports every finished trace exactly once, whatever the order of finishes, flushes, time and requests in flight', async () => {
+    type Step = { kind: 'finish' } | { kind: 'time'; ms: number } | { kind: 'open' } | { kind: 'close' };
     const step: fc.Arbitrary<Step> = fc.oneof(
       fc.constant({ kind: 'finish' as const }),
       fc.integer({ min: 0, max: 45 }).map((ms) => ({ kind: 'time' as const, ms })),
+      fc.constant({ kind: 'open' as const }),
+      fc.constant({ kind: 'close' as const }),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
@@ -374,19 +397,27 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
           const { tracer, provider, exporter } = setup({ traceBuffer: { coalesceMs: 20 } });
           const expected: string[] = [];
           const flushes: Promise<void>[] = [];
+          // Requests in flight: their traces are open (the isolate is busy) and, once ended,
+          // nobody flushes them, so they leave only along with others.
+          const open: ReturnType<typeof inFlight>[] = [];
           for (const next of steps) {
             if (next.kind === 'time') {
               await vi.advanceTimersByTimeAsync(next.ms);
-              continue;
+            } else if (next.kind === 'open') {
+              open.push(inFlight(tracer));
+            } else if (next.kind === 'close') {
+              open.shift()?.end();
+            } else {
+              const name = `t${expected.length}`;
+              expected.push(name);
+              flushes.push(provider.forceFlush(finished(tracer, name)));
             }
-            const name = `t${expected.length}`;
-            expected.push(name);
-            flushes.push(provider.forceFlush(finished(tracer, name)));
           }
           // Within the bound of the last finish, every trace has left, and every flush has ended.
           await vi.advanceTimersByTimeAsync(20);
           await Promise.all(flushes);
-          expect(names(exporter.getFinishedSpans()).sort()).toEqual(expected.sort());
+          const flushed = names(exporter.getFinishedSpans()).filter((name) => name !== 'in flight');
+          expect(flushed.sort()).toEqual(expected.sort());
         } finally {
           vi.useRealTimers();
         }
@@ -413,6 +444,7 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
 
   it('does not wait once enough spans wait to fill an export', async () => {
     const { tracer, provider, batches } = setup({ traceBuffer: { coalesceMs: 10_000 } });
+    inFlight(tracer);
     let last = '';
     for (let i = 0; i < 512; i++) last = finished(tracer, `t${i}`);
     const started = performance.now();
@@ -422,7 +454,8 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
   });
 
   it('keeps both parts of a trace that finishes twice (a queue consumer continuing its producer’s trace)', async () => {
-    const { tracer, provider, exporter } = setup({ traceBuffer: { coalesceMs: 20 } });
+    const { tracer, provider, exporter, batches } = setup({ traceBuffer: { coalesceMs: 20 } });
+    inFlight(tracer);
     const producer = tracer.startSpan('producer');
     producer.end();
     const traceId = producer.spanContext().traceId;
@@ -432,6 +465,7 @@ describe('createTraceBufferProcessor: coalesced export (traceBuffer.coalesceMs)'
     await flush;
     await provider.forceFlush(traceId);
     expect(names(exporter.getFinishedSpans())).toEqual(['producer', 'consumer']);
+    expect(batches).toEqual([2]);
   });
 
   it('drops and counts a finished trace that would grow the waiting spans past their bound', async () => {

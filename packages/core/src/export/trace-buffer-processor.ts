@@ -2,7 +2,7 @@
 // started here has ended — typically inside `waitUntil` after the response. Bounded in traces,
 // spans and age; what does not fit is dropped and counted, never grown.
 //
-// Coalesced export (`coalesceMs`, on Workers): a finished trace does not leave in its own export.
+// Coalesced export (`coalesceMs`, on Workers): a finished trace need not leave in its own export.
 // The first request to finish one waits the bound in its `forceFlush(traceId)`, then exports
 // every trace waiting, its own included; requests finishing theirs meanwhile leave them to that
 // export, which the waiting request's `waitUntil` covers. In a quiet isolate (no other trace
@@ -213,8 +213,8 @@ class TraceBuffer implements TraceBufferProcessor {
    *
    * In a quiet isolate (no other trace open, and no flush within the bound before this one) the
    * trace leaves at once: no request is likely to join, and a wait that wakes a request only to
-   * export costs workerd about 0.3 ms of CPU, several times the export's own. Traffic that
-   * overlaps or comes in bursts is coalesced from its second trace on.
+   * export costs workerd about 0.3 ms of CPU (bench/README.md, "A quiet isolate exports at
+   * once"). Requests that overlap are coalesced, as is a burst from its second trace on.
    */
   async #coalesce(): Promise<void> {
     // The timers' own clock, not the spans' (which may be injected): the wait is a real timer.
