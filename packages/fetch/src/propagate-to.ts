@@ -30,8 +30,8 @@ function isPrivateIPv4(host: string): boolean | undefined {
   );
 }
 
-function isPrivateIPv6(host: string): boolean | undefined {
-  if (!host.startsWith('[')) return undefined;
+/** `host` is an IPv6 address in brackets. */
+function isPrivateIPv6(host: string): boolean {
   const address = host.slice(1, -1).toLowerCase();
   if (address === '::1') return true;
   // fc00::/7 unique local, fe80::/10 link-local, and IPv4-mapped private addresses.
@@ -44,10 +44,18 @@ function isPrivateIPv6(host: string): boolean | undefined {
   return isPrivateIPv4(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`) === true;
 }
 
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+
 /** Whether `url` points at a private destination (the default allow-list). */
 export function isPrivateUrl(url: URL): boolean {
-  const host = url.hostname.toLowerCase().replace(/\.$/, '');
-  const ip = isPrivateIPv4(host) ?? isPrivateIPv6(host);
+  let host = url.hostname.toLowerCase();
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  // Only an address can be one: IPv6 in brackets, IPv4 from a digit. A name skips both checks
+  // (and their regular expressions, which a fresh isolate would compile on the first call).
+  if (host.startsWith('[')) return isPrivateIPv6(host);
+  const first = host.charCodeAt(0);
+  const ip = first >= DIGIT_0 && first <= DIGIT_9 ? isPrivateIPv4(host) : undefined;
   if (ip !== undefined) return ip;
   if (host === 'localhost' || !host.includes('.')) return true;
   return PRIVATE_SUFFIXES.some((suffix) => host.endsWith(suffix));

@@ -197,11 +197,20 @@ async function postOnce(
   } catch {
     // The status decides; an unreadable body changes nothing.
   }
+  if (text !== undefined && response.ok) return { result: readPartialSuccess(text, post.drops) };
+  return failed(response, text, post.maxResponseBytes);
+}
+
+/** What a failed POST means: its error, whether to retry, and when (`Retry-After`). */
+function failed(
+  response: Response,
+  text: string | undefined,
+  maxResponseBytes: number,
+): { result: ExportResult; retryAfter?: number } {
   if (text === undefined) {
-    const error = `HTTP ${response.status} with an answer over ${post.maxResponseBytes} bytes, not read (maxResponseBytes)`;
+    const error = `HTTP ${response.status} with an answer over ${maxResponseBytes} bytes, not read (maxResponseBytes)`;
     return { result: { ok: false, error, retryable: false } };
   }
-  if (response.ok) return { result: readPartialSuccess(text, post.drops) };
   const error = `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
   if (!isRetryable(response.status)) return { result: { ok: false, error, retryable: false } };
   const retryAfter = parseRetryAfter(response.headers.get('retry-after'));

@@ -19,7 +19,11 @@ export function resolveSpanLimits(options: Partial<SpanLimits> | undefined, env:
     attributePerEventCountLimit: count('OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT') ?? attributeCount ?? DEFAULT_COUNT,
     attributePerLinkCountLimit: count('OTEL_LINK_ATTRIBUTE_COUNT_LIMIT') ?? attributeCount ?? DEFAULT_COUNT,
   };
-  if (options === undefined) return limits;
+  return options === undefined ? limits : withOptions(limits, options);
+}
+
+/** `limits` with the options given, each checked. */
+function withOptions(limits: SpanLimits, options: Partial<SpanLimits>): SpanLimits {
   const isLimit = (key: string): key is keyof SpanLimits => key in limits;
   const chosen: Partial<Record<keyof SpanLimits, number>> = {};
   for (const [key, value] of Object.entries(options)) {

@@ -146,6 +146,12 @@ describe('createTracerProvider configuration', () => {
       [{ asyncLocalStorage: 'yes' }, /asyncLocalStorage must be the AsyncLocalStorage class/],
       [{ processors: [{}] }, /processors must be an array of span processors/],
       [{ serviceName: '' }, /serviceName must be a non-empty string/],
+      [{ now: 5 }, /now must be a function returning epoch milliseconds/],
+      [{ propagator: {} }, /propagator must be a TextMapPropagator/],
+      [
+        { exporter: createMemoryExporter(), tail: { slowFirstChunkMs: 'soon' } },
+        /tail.slowFirstChunkMs must be a number/,
+      ],
     ];
     for (const [options, message] of cases) {
       expect(() => createTracerProvider(options as TracerProviderOptions), String(message)).toThrow(

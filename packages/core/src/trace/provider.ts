@@ -129,9 +129,66 @@ const PROVIDER_OPTIONS: OptionTable<TracerProviderOptions> = {
 export const TRACER_PROVIDER_OPTION_NAMES: ReadonlySet<keyof TracerProviderOptions> =
   optionNames(PROVIDER_OPTIONS);
 
-function check(condition: boolean, message: string): void {
-  if (!condition) throw new ConfigError(message);
-}
+/**
+ * Each option's problem, or `undefined` when its value is fine. Run only for the options given,
+ * so that a fresh isolate compiles only their checks.
+ */
+const OPTION_PROBLEMS: {
+  readonly [K in keyof TracerProviderOptions]?: (options: TracerProviderOptions) => string | undefined;
+} = {
+  exporter: ({ exporter }) =>
+    typeof exporter?.export === 'function'
+      ? undefined
+      : 'exporter must have an export(spans) method (createOtlpExporter() or createMemoryExporter())',
+  processors: ({ processors }) =>
+    Array.isArray(processors) && processors.every((p) => typeof p?.onEnd === 'function')
+      ? undefined
+      : 'processors must be an array of span processors (objects with onStart, onEnd, forceFlush, shutdown)',
+  propagator: ({ propagator }) =>
+    typeof propagator?.inject === 'function' ? undefined : 'propagator must be a TextMapPropagator',
+  asyncLocalStorage: ({ asyncLocalStorage }) =>
+    asyncLocalStorage === false || typeof asyncLocalStorage === 'function'
+      ? undefined
+      : 'asyncLocalStorage must be the AsyncLocalStorage class (from node:async_hooks) or false',
+  now: ({ now }) =>
+    typeof now === 'function' ? undefined : 'now must be a function returning epoch milliseconds',
+  serviceName: ({ serviceName }) =>
+    typeof serviceName === 'string' && serviceName !== ''
+      ? undefined
+      : 'serviceName must be a non-empty string',
+  tail: ({ tail, exporter }) => {
+    if (exporter === undefined) {
+      return 'tail sampling needs an exporter: it decides in the per-trace buffer in front of it';
+    }
+    for (const key of ['slowerThanMs', 'slowFirstChunkMs'] as const) {
+      const value = tail?.[key];
+      if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
+        return `tail.${key} must be a number ≥ 0`;
+      }
+    }
+    return undefined;
+  },
+  traceBuffer: ({ traceBuffer }) => {
+    const coalesceMs = traceBuffer?.coalesceMs;
+    return coalesceMs === undefined ||
+      (typeof coalesceMs === 'number' && coalesceMs >= 0 && coalesceMs <= 10_000)
+      ? undefined
+      : // Workers cancel waitUntil tasks 30 s after the response; the wait must stay far below that.
+        `traceBuffer.coalesceMs must be a number of milliseconds from 0 to 10000, got ${String(coalesceMs)}`;
+  },
+  sampler: ({ sampler }) =>
+    (
+      typeof sampler === 'string'
+        ? (SAMPLER_NAMES as readonly string[]).includes(sampler)
+        : typeof sampler?.shouldSample === 'function'
+    )
+      ? undefined
+      : `unknown sampler "${String(sampler)}": use one of ${SAMPLER_NAMES.join(', ')}, or pass a Sampler object`,
+  samplerArg: ({ samplerArg }) =>
+    samplerArg !== undefined && samplerArg >= 0 && samplerArg <= 1
+      ? undefined
+      : `samplerArg must be a ratio from 0 to 1, got ${String(samplerArg)}`,
+};
 
 /**
  * Checks provider options without creating anything: throws the `ConfigError` that
@@ -140,62 +197,11 @@ function check(condition: boolean, message: string): void {
  */
 export function checkTracerProviderOptions(options: TracerProviderOptions): void {
   checkOptionNames(options, TRACER_PROVIDER_OPTION_NAMES, 'createTracerProvider');
-  const { exporter, processors, propagator, asyncLocalStorage, now, serviceName } = options;
-  check(
-    exporter === undefined || typeof exporter?.export === 'function',
-    'exporter must have an export(spans) method (createOtlpExporter() or createMemoryExporter())',
-  );
-  check(
-    processors === undefined ||
-      (Array.isArray(processors) && processors.every((p) => typeof p?.onEnd === 'function')),
-    'processors must be an array of span processors (objects with onStart, onEnd, forceFlush, shutdown)',
-  );
-  check(
-    propagator === undefined || typeof propagator?.inject === 'function',
-    'propagator must be a TextMapPropagator',
-  );
-  check(
-    asyncLocalStorage === undefined || asyncLocalStorage === false || typeof asyncLocalStorage === 'function',
-    'asyncLocalStorage must be the AsyncLocalStorage class (from node:async_hooks) or false',
-  );
-  check(
-    now === undefined || typeof now === 'function',
-    'now must be a function returning epoch milliseconds',
-  );
-  check(
-    serviceName === undefined || (typeof serviceName === 'string' && serviceName !== ''),
-    'serviceName must be a non-empty string',
-  );
-  check(
-    options.tail === undefined || exporter !== undefined,
-    'tail sampling needs an exporter: it decides in the per-trace buffer in front of it',
-  );
-  const tail = options.tail;
-  for (const key of ['slowerThanMs', 'slowFirstChunkMs'] as const) {
-    const value = tail?.[key];
-    check(
-      value === undefined || (typeof value === 'number' && value >= 0),
-      `tail.${key} must be a number ≥ 0`,
-    );
+  for (const key of Object.keys(options) as (keyof TracerProviderOptions)[]) {
+    if (options[key] === undefined) continue;
+    const problem = OPTION_PROBLEMS[key]?.(options);
+    if (problem !== undefined) throw new ConfigError(problem);
   }
-  const coalesceMs = options.traceBuffer?.coalesceMs;
-  check(
-    coalesceMs === undefined || (typeof coalesceMs === 'number' && coalesceMs >= 0 && coalesceMs <= 10_000),
-    // Workers cancel waitUntil tasks 30 s after the response; the wait must stay far below that.
-    `traceBuffer.coalesceMs must be a number of milliseconds from 0 to 10000, got ${String(coalesceMs)}`,
-  );
-  const { sampler } = options;
-  check(
-    sampler === undefined ||
-      (typeof sampler === 'string'
-        ? (SAMPLER_NAMES as readonly string[]).includes(sampler)
-        : typeof sampler?.shouldSample === 'function'),
-    `unknown sampler "${String(sampler)}": use one of ${SAMPLER_NAMES.join(', ')}, or pass a Sampler object`,
-  );
-  check(
-    options.samplerArg === undefined || (options.samplerArg >= 0 && options.samplerArg <= 1),
-    `samplerArg must be a ratio from 0 to 1, got ${String(options.samplerArg)}`,
-  );
 }
 
 function resolveSampler(options: TracerProviderOptions, env: EnvReader, disabled: boolean): Sampler {

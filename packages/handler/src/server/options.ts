@@ -110,20 +110,24 @@ export interface ServerSetup {
   readonly flushOnExit: boolean;
 }
 
+/** A provider given: one of ours, with no provider options beside it. */
+function checkOwnProvider(options: ServerOptions, providerOptions: ProviderOptions, entry: string): void {
+  const { provider, exporter } = options;
+  if (typeof provider?.getTracer !== 'function' || typeof provider.forceFlush !== 'function') {
+    throw new ConfigError(`${entry}: provider must come from createTracerProvider()`);
+  }
+  const extra = [...Object.keys(providerOptions), ...(exporter === undefined ? [] : ['exporter'])];
+  if (extra.length > 0) {
+    throw new ConfigError(
+      `${entry}: with a provider, configure ${extra.join(', ')} on createTracerProvider() instead`,
+    );
+  }
+}
+
 function checkProviderOptions(options: ServerOptions, entry: string): ProviderSetup {
   const providerOptions: ProviderOptions = pickOptions(options, PROVIDER_OPTION_NAMES);
   const { provider, exporter } = options;
-  if (provider !== undefined) {
-    if (typeof provider?.getTracer !== 'function' || typeof provider.forceFlush !== 'function') {
-      throw new ConfigError(`${entry}: provider must come from createTracerProvider()`);
-    }
-    const extra = [...Object.keys(providerOptions), ...(exporter === undefined ? [] : ['exporter'])];
-    if (extra.length > 0) {
-      throw new ConfigError(
-        `${entry}: with a provider, configure ${extra.join(', ')} on createTracerProvider() instead`,
-      );
-    }
-  }
+  if (provider !== undefined) checkOwnProvider(options, providerOptions, entry);
   if (exporter !== undefined && typeof exporter !== 'function' && typeof exporter?.export !== 'function') {
     throw new ConfigError(
       `${entry}: exporter must be an exporter (createOtlpExporter()) or a function of env`,
