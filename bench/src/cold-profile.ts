@@ -5,7 +5,7 @@
 // profile is written to bench/profiles/cold-<variant>.cpuprofile, beside the script (ignored by git).
 // Run: pnpm --filter @edgetrace/bench cold-profile [variant] [rounds]
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { inspector, type Profile, summarize } from './inspector.ts';
+import { type Profile, summarize, userWorkerInspector } from './inspector.ts';
 import { bundle } from './worker-bundle.ts';
 import { TRACEPARENT } from './worker-pool.ts';
 import { startWorker } from './workerd.ts';
@@ -40,13 +40,7 @@ for (let round = 0; round < Number(rounds); round++) {
     inspectorPort: INSPECTOR_PORT,
   });
   const base = await mf.ready;
-  const targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json`)).json()) as {
-    title: string;
-    webSocketDebuggerUrl: string;
-  }[];
-  const target = targets.find((t) => t.title.includes('core:user'));
-  if (target === undefined) throw new Error(`no user Worker among ${targets.map((t) => t.title).join(', ')}`);
-  const session = await inspector(target.webSocketDebuggerUrl);
+  const session = await userWorkerInspector(INSPECTOR_PORT);
   await session.send('Profiler.enable');
   await session.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
   await session.send('Profiler.start');

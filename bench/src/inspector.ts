@@ -37,6 +37,17 @@ export async function inspector(
   return { send, close: () => socket.close() };
 }
 
+/** The inspector of the Worker's own isolate (workerd's `core:user` target) on `port`. */
+export async function userWorkerInspector(port: number): ReturnType<typeof inspector> {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as {
+    title: string;
+    webSocketDebuggerUrl: string;
+  }[];
+  const target = targets.find((t) => t.title.includes('core:user'));
+  if (target === undefined) throw new Error(`no user Worker among ${targets.map((t) => t.title).join(', ')}`);
+  return inspector(target.webSocketDebuggerUrl);
+}
+
 /** The frames holding the most samples (idle left out), as percentages: by self, and by total. */
 export function summarize(profile: Profile, top: number): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));

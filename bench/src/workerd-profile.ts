@@ -6,7 +6,7 @@
 // script its line numbers refer to beside it (<variant>.mjs).
 // Run: pnpm --filter @edgetrace/bench profile [variant] [concurrency] [requests]
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { inspector, type Profile, summarize } from './inspector.ts';
+import { type Profile, summarize, userWorkerInspector } from './inspector.ts';
 import { bundle } from './worker-bundle.ts';
 import { POOL } from './worker-pool.ts';
 import { startWorker } from './workerd.ts';
@@ -34,13 +34,7 @@ const run = async (n: number): Promise<void> => {
   if (answer !== 'done') throw new Error(answer.slice(0, 300));
 };
 await run(BATCH); // warm-up, unprofiled
-const targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json`)).json()) as {
-  title: string;
-  webSocketDebuggerUrl: string;
-}[];
-const target = targets.find((t) => t.title.includes('core:user'));
-if (target === undefined) throw new Error(`no user Worker among ${targets.map((t) => t.title).join(', ')}`);
-const session = await inspector(target.webSocketDebuggerUrl);
+const session = await userWorkerInspector(INSPECTOR_PORT);
 await session.send('Profiler.enable');
 await session.send('Profiler.setSamplingInterval', { interval: 50 });
 await session.send('Profiler.start');
