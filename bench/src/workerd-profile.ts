@@ -12,7 +12,7 @@ import { POOL } from './worker-pool.ts';
 import { startWorker } from './workerd.ts';
 
 const [variant = 'edgetrace', concurrency = '50', requests = '20000'] = process.argv.slice(2);
-const BATCH = 2000;
+const BATCH = Number(process.env.BATCH ?? 2000);
 const INSPECTOR_PORT = 9339;
 
 const ENTRY = `
