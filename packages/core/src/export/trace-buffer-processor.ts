@@ -208,7 +208,7 @@ class TraceBuffer implements TraceBufferProcessor {
    * A finished trace waits to leave with others. The first request to finish one waits the
    * bound and then exports every trace waiting, in its own `waitUntil`; a request that finishes
    * one while that wait still has time to run leaves its trace to it and does not wait. One
-   * timer per bound and isolate, not one per request: a timer costs workerd about 26 µs of CPU.
+   * timer per bound and isolate, not one per request: a timer costs workerd about 25–40 µs of CPU.
    * A wait whose end passed without it (its request cancelled) is replaced by the next one.
    *
    * In a quiet isolate (no other trace open, and no flush within the bound before this one) the
