@@ -84,8 +84,7 @@ function headerProblem(name: string, value: string): string | undefined {
  * The headers a variable lists. An entry `Headers` would refuse is left out with a warning: a
  * malformed variable must not fail the exporter, and with it every request, at the first export.
  */
-function envHeaders(text: string | undefined, name: string): Record<string, string> {
-  if (text === undefined) return {};
+function envHeaders(text: string, name: string): Record<string, string> {
   const parsed = parseKeyValueList(text);
   if (parsed === null) {
     report('warn', `edgetrace: ${name} is not a list of key=value pairs; ignored`);
@@ -101,7 +100,7 @@ function envHeaders(text: string | undefined, name: string): Record<string, stri
 }
 
 /** Headers given in code: one `Headers` would refuse is a setup error. */
-function checkHeaders(headers: Record<string, string> = {}): Record<string, string> {
+function checkHeaders(headers: Record<string, string>): Record<string, string> {
   for (const [key, value] of Object.entries(headers)) {
     const problem = headerProblem(key, String(value));
     if (problem !== undefined) throw new ConfigError(`headers: ${problem}`);
@@ -112,8 +111,13 @@ function checkHeaders(headers: Record<string, string> = {}): Record<string, stri
 /** The protocols other SDKs are configured with; we send the one OTLP/HTTP receivers all take. */
 const PROTOCOLS = ['http/json', 'http/protobuf', 'grpc'] as const;
 
+/** The protocol variables, the signal's own first. */
+const PROTOCOL_VARIABLES = ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'];
+/** The header variables, in the order they merge: the signal's own win. */
+const HEADER_VARIABLES = ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'];
+
 function checkProtocol(env: EnvReader): void {
-  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
+  for (const name of PROTOCOL_VARIABLES) {
     const protocol = env.oneOf(name, PROTOCOLS);
     if (protocol === undefined || protocol === 'http/json') continue;
     report(
@@ -126,10 +130,7 @@ function checkProtocol(env: EnvReader): void {
   }
 }
 
-/** Resolves the exporter's configuration; invalid options throw, invalid variables warn. */
-export function resolveExporterConfig(options: ExporterConfigOptions = {}): ExporterConfig {
-  const env = readEnv(options.env);
-  const { timeoutMs, compression } = options;
+function checkTimeoutAndCompression({ timeoutMs, compression }: ExporterConfigOptions): void {
   if (
     timeoutMs !== undefined &&
     !(typeof timeoutMs === 'number' && timeoutMs > 0 && Number.isFinite(timeoutMs))
@@ -139,6 +140,13 @@ export function resolveExporterConfig(options: ExporterConfigOptions = {}): Expo
   if (compression !== undefined && !COMPRESSIONS.includes(compression)) {
     throw new ConfigError(`compression must be "gzip" or "none", got "${String(compression)}"`);
   }
+}
+
+/** Resolves the exporter's configuration; invalid options throw, invalid variables warn. */
+export function resolveExporterConfig(options: ExporterConfigOptions = {}): ExporterConfig {
+  const env = readEnv(options.env);
+  const { timeoutMs, compression } = options;
+  if (timeoutMs !== undefined || compression !== undefined) checkTimeoutAndCompression(options);
   let endpoint: string | undefined;
   if (options.endpoint !== undefined) endpoint = checkUrl(options.endpoint, 'endpoint');
   else {
@@ -157,12 +165,14 @@ export function resolveExporterConfig(options: ExporterConfigOptions = {}): Expo
       }
     }
   }
-  checkProtocol(env);
-  const headers = {
-    ...envHeaders(env.string('OTEL_EXPORTER_OTLP_HEADERS'), 'OTEL_EXPORTER_OTLP_HEADERS'),
-    ...envHeaders(env.string('OTEL_EXPORTER_OTLP_TRACES_HEADERS'), 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
-    ...checkHeaders(options.headers),
-  };
+  // The checks of what is seldom set run only when it is: a fresh isolate compiles less.
+  if (PROTOCOL_VARIABLES.some((name) => env.string(name) !== undefined)) checkProtocol(env);
+  const headers: Record<string, string> = {};
+  for (const name of HEADER_VARIABLES) {
+    const text = env.string(name);
+    if (text !== undefined) Object.assign(headers, envHeaders(text, name));
+  }
+  if (options.headers !== undefined) Object.assign(headers, checkHeaders(options.headers));
   const seconds = (name: string) => env.number(name, { min: 1 });
   return {
     endpoint,
