@@ -43,11 +43,21 @@ async function ran(url: string): Promise<FunctionCoverage[]> {
   return (result.find((script) => script.url === url)?.functions ?? []) as FunctionCoverage[];
 }
 
-/** Each function's own bytes: its range less the ranges of the functions directly inside it. */
+/**
+ * Each function's own bytes: its range less the ranges of the functions directly inside it.
+ * From every phase's report together: V8 reports a function only once it exists, so an inner
+ * function first made in a later phase is missing from the earlier reports.
+ */
 function ownBytes(functions: FunctionCoverage[]): Map<string, number> {
-  const ranges = functions
-    .map(({ ranges: [range] }) => range ?? { startOffset: 0, endOffset: 0, count: 0 })
-    .sort((a, b) => a.startOffset - b.startOffset || b.endOffset - a.endOffset);
+  const unique = new Map<string, { startOffset: number; endOffset: number }>();
+  for (const {
+    ranges: [range],
+  } of functions) {
+    if (range !== undefined) unique.set(`${range.startOffset}:${range.endOffset}`, range);
+  }
+  const ranges = [...unique.values()].sort(
+    (a, b) => a.startOffset - b.startOffset || b.endOffset - a.endOffset,
+  );
   const own = new Map<string, number>();
   const open: { key: string; endOffset: number }[] = [];
   for (const { startOffset, endOffset } of ranges) {
@@ -83,7 +93,7 @@ for (const { name, file } of VARIANTS) {
   taken.push(await ran(url));
   await Promise.all(waiting);
   taken.push(await ran(url));
-  const own = ownBytes(taken[0] ?? []);
+  const own = ownBytes(taken.flat());
   const seen = new Set<string>();
   const totals = PHASES.map((_, phase) => {
     let bytes = 0;
