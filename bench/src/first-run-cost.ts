@@ -1,7 +1,7 @@
 // What a fresh isolate pays the first time it runs code: workerd CPU (every thread, from /proc)
-// of a request that first-runs N regular expressions (each compiled at its first exec), or N
-// functions of about 400 bytes each (each compiled at its first call), against the same request
-// once they have run. Fresh workerd processes, 5 rounds, medians, µs per regex or function.
+// of a request that first-runs N regular expressions (each compiled at its first exec), N
+// functions of about 400 bytes each, or N one-line arrow functions (each compiled at its first
+// call), against the same request once they have run. Fresh workerd processes, 5 rounds, medians, µs per regex or function.
 // Run: pnpm --filter @edgetrace/bench first-run-cost
 import { startWorker } from './workerd.ts';
 import { cpuNs, workerdPids } from './workerd-cpu.ts';
