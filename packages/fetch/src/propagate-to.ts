@@ -88,17 +88,25 @@ function hostMatcher(entry: string): (url: URL) => boolean {
 export function createPropagationFilter(propagateTo: PropagateTo | undefined): (url: URL) => boolean {
   if (propagateTo === undefined) return isPrivateUrl;
   if (typeof propagateTo === 'boolean') return () => propagateTo;
-  if (typeof propagateTo === 'function') {
-    // Asked on every call: in place rather than through guarded(), which takes a closure per call.
-    return (url) => {
-      try {
-        return propagateTo(url) === true;
-      } catch (error) {
-        report('error', 'the propagateTo function threw; trace headers are not sent on that call', error);
-        return false;
-      }
-    };
-  }
+  // Each form in a function of its own: a fresh isolate compiles only the one it is given.
+  return typeof propagateTo === 'function' ? guardedFilter(propagateTo) : listFilter(propagateTo);
+}
+
+/** The user's function, asked on every call; a throw is reported and sends nothing. */
+function guardedFilter(propagateTo: (url: URL) => boolean): (url: URL) => boolean {
+  // In place rather than through guarded(), which takes a closure per call.
+  return (url) => {
+    try {
+      return propagateTo(url) === true;
+    } catch (error) {
+      report('error', 'the propagateTo function threw; trace headers are not sent on that call', error);
+      return false;
+    }
+  };
+}
+
+/** Private destinations and those the list admits. */
+function listFilter(propagateTo: readonly (string | RegExp)[]): (url: URL) => boolean {
   if (!Array.isArray(propagateTo)) {
     throw new ConfigError(
       'propagateTo must be true, false, a list of origins, hosts and RegExps, or a function',

@@ -184,6 +184,16 @@ export function compileSkip<T>(
     return (input) =>
       guarded('the skip function threw; the request is traced', () => skip(input) === true, false);
   }
+  // In a function of its own: a fresh isolate with no list compiles none of it.
+  return pathSkip(skip, pathOf, entry);
+}
+
+/** The skip test for a list of paths and RegExps. */
+function pathSkip<T>(
+  skip: readonly (string | RegExp)[],
+  pathOf: (input: T) => string,
+  entry: string,
+): (input: T) => boolean {
   if (!Array.isArray(skip) || !skip.every((s) => typeof s === 'string' || s instanceof RegExp)) {
     throw new ConfigError(
       `${entry}: skip must be a list of paths and RegExps (e.g. ['/healthz']) or a function`,

@@ -104,19 +104,29 @@ function exporterOf(
         ? options.exporter(env ?? {})
         : (options.exporter ?? exporterFromEnv(env));
   } catch (error) {
-    report(
-      'error',
-      `${entry}: making the exporter from the Worker's env failed, so no span is exported (requests are still served and traced); the error says what to fix`,
-      error,
-    );
-    return undefined;
+    return exporterFailed(entry, error);
   }
   if (exporter === undefined || typeof (exporter as Partial<SpanExporter> | null)?.export === 'function') {
     return exporter as SpanExporter | undefined;
   }
+  return notAnExporter(entry, exporter);
+}
+
+/** Reports that making the exporter threw; none is used. (Out of line: seldom run.) */
+function exporterFailed(entry: string, error: unknown): undefined {
   report(
     'error',
-    `${entry}: the exporter function returned ${exporter === null ? 'null' : typeof exporter}, not an exporter, so no span is exported; return createOtlpExporter(...) or undefined`,
+    `${entry}: making the exporter from the Worker's env failed, so no span is exported (requests are still served and traced); the error says what to fix`,
+    error,
+  );
+  return undefined;
+}
+
+/** Reports that the exporter function made something else than an exporter; none is used. */
+function notAnExporter(entry: string, made: unknown): undefined {
+  report(
+    'error',
+    `${entry}: the exporter function returned ${made === null ? 'null' : typeof made}, not an exporter, so no span is exported; return createOtlpExporter(...) or undefined`,
   );
   return undefined;
 }
