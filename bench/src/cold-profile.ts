@@ -6,7 +6,7 @@
 // Run: pnpm --filter @edgetrace/bench cold-profile [variant] [rounds]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { type Profile, summarize, userWorkerInspector } from './inspector.ts';
-import { bundle } from './worker-bundle.ts';
+import { workerScript } from './worker-bundle.ts';
 import { TRACEPARENT } from './worker-pool.ts';
 import { startWorker } from './workerd.ts';
 
@@ -30,9 +30,7 @@ function pool(profiles: Profile[]): Profile {
   return { nodes, samples, timeDeltas };
 }
 
-const script = new TextDecoder().decode(
-  await bundle(`export { default } from './${variant}.ts';`, 'neutral', false),
-);
+const script = await workerScript(variant, false);
 const profiles: Profile[] = [];
 for (let round = 0; round < Number(rounds); round++) {
   const mf = startWorker(script, {

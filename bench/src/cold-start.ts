@@ -6,17 +6,17 @@
 // medians.
 // Run: pnpm --filter @edgetrace/bench cold-start
 import type { Miniflare } from 'miniflare';
-import { bundle } from './worker-bundle.ts';
+import { BARE, PEERS } from './peers.ts';
+import { median } from './stats.ts';
+import { workerScript } from './worker-bundle.ts';
 import { startWorker } from './workerd.ts';
 import { cpuNs, workerdPids } from './workerd-cpu.ts';
 
 const ROUNDS = 7;
 const VARIANTS = [
-  { name: 'bare Hono', file: 'bare' },
-  { name: 'edgetrace', file: 'edgetrace' },
-  { name: 'edgetrace, exporter made from env at the first request', file: 'edgetrace-env' },
-  { name: 'OpenTelemetry SDK 3.x + @hono/otel', file: 'official' },
-  { name: 'the same with the official OTLP/HTTP exporter', file: 'official-otlp' },
+  BARE,
+  { name: 'edgetrace, `createOtlpExporter()` at module scope', file: 'edgetrace' },
+  ...PEERS.slice(1),
 ];
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
@@ -32,8 +32,6 @@ interface Times {
 const SETTLE_MS = 150;
 
 const ms = (ns: number): number => ns / 1e6;
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /** CPU until the answer has been read, and after it until its export has left. */
 async function fetchCpu(mf: Miniflare, url: string, pids: number[]): Promise<[number, number]> {
@@ -47,8 +45,7 @@ async function fetchCpu(mf: Miniflare, url: string, pids: number[]): Promise<[nu
 
 const scripts = new Map<string, string>();
 for (const { file } of VARIANTS) {
-  const code = await bundle(`export { default } from './${file}.ts';`, 'neutral', true);
-  scripts.set(file, new TextDecoder().decode(code));
+  scripts.set(file, await workerScript(file, true));
 }
 const times = new Map<string, Times>(
   VARIANTS.map(({ file }) => [file, { ready: [], first: [], firstAfter: [], second: [] }]),

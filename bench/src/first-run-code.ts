@@ -13,15 +13,10 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundle } from './worker-bundle.ts';
+import { PEERS } from './peers.ts';
+import { workerScript } from './worker-bundle.ts';
 import { TRACEPARENT } from './worker-pool.ts';
 
-const VARIANTS = [
-  { name: 'bare Hono', file: 'bare' },
-  { name: 'edgetrace (the README setup: exporter made from env)', file: 'edgetrace-env' },
-  { name: 'OpenTelemetry SDK 3.x + @hono/otel', file: 'official' },
-  { name: 'the same with the official OTLP/HTTP exporter', file: 'official-otlp' },
-];
 const PHASES = ['load', 'answer', 'after'] as const;
 
 interface FunctionCoverage {
@@ -76,9 +71,9 @@ const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
 console.log('Code first run by a fresh isolate, minified bytes (KB) and functions:\n');
 console.log('| variant | load | first /fetch until its answer | after it (its export) | in all |');
 console.log('| --- | --- | --- | --- | --- |');
-for (const { name, file } of VARIANTS) {
+for (const { name, file } of PEERS) {
   const path = join(folder, `${file}.mjs`);
-  writeFileSync(path, await bundle(`export { default } from './${file}.ts';`, 'neutral', true));
+  writeFileSync(path, await workerScript(file, true));
   const url = pathToFileURL(path).href;
   await ran(url);
   const handler = ((await import(url)) as { default: Handler }).default;

@@ -3,6 +3,7 @@
 // functions of about 400 bytes each, or N one-line arrow functions (each compiled at its first
 // call), against the same request once they have run. Fresh workerd processes, 5 rounds, medians, µs per regex or function.
 // Run: pnpm --filter @edgetrace/bench first-run-cost
+import { median } from './stats.ts';
 import { startWorker } from './workerd.ts';
 import { cpuNs, workerdPids } from './workerd-cpu.ts';
 
@@ -39,9 +40,6 @@ export default {
     return new Response(String(sink));
   },
 };`;
-
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 const cost: Record<string, number[]> = { regex: [], function: [], small: [] };
 for (let round = 0; round < ROUNDS; round++) {

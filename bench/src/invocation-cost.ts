@@ -5,7 +5,9 @@
 // thread, from /proc) per request after 5 warm-up requests, median of 40, and its growth over
 // bare Hono. Run: pnpm --filter @edgetrace/bench invocation-cost
 import type { Miniflare } from 'miniflare';
-import { bundle } from './worker-bundle.ts';
+import { PEERS } from './peers.ts';
+import { median } from './stats.ts';
+import { workerScript } from './worker-bundle.ts';
 import { TRACEPARENT } from './worker-pool.ts';
 import { startWorker } from './workerd.ts';
 import { cpuNs, workerdPids } from './workerd-cpu.ts';
@@ -13,16 +15,7 @@ import { cpuNs, workerdPids } from './workerd-cpu.ts';
 const WARM_UP = 5;
 const REQUESTS = 40;
 const GAP_MS = 60;
-const VARIANTS = [
-  { name: 'bare Hono', file: 'bare' },
-  { name: 'edgetrace (the README setup: exporter made from env)', file: 'edgetrace-env' },
-  { name: 'OpenTelemetry SDK 3.x + @hono/otel', file: 'official' },
-  { name: 'the same with the official OTLP/HTTP exporter', file: 'official-otlp' },
-];
 const PATHS = ['plain', 'fetch'];
-
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 interface Running {
   file: string;
@@ -33,10 +26,8 @@ interface Running {
 }
 
 const running: Running[] = [];
-for (const { file } of VARIANTS) {
-  const script = new TextDecoder().decode(
-    await bundle(`export { default } from './${file}.ts';`, 'neutral', true),
-  );
+for (const { file } of PEERS) {
+  const script = await workerScript(file, true);
   const before = new Set(workerdPids());
   const mf = startWorker(script, { bindings: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.stub' } });
   const base = String(await mf.ready);
@@ -62,7 +53,7 @@ const bare = running.find((r) => r.file === 'bare');
 console.log(`workerd CPU per request (µs), one invocation at a time, median of ${REQUESTS}:\n`);
 console.log(`| variant | ${PATHS.map((p) => `/${p} | growth`).join(' | ')} |`);
 console.log(`| --- | ${PATHS.map(() => '--- | ---').join(' | ')} |`);
-for (const { name, file } of VARIANTS) {
+for (const { name, file } of PEERS) {
   const worker = running.find((r) => r.file === file);
   if (worker === undefined) continue;
   const cells = PATHS.map((path) => {

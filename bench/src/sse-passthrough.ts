@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
+import { median } from './stats.ts';
 import { startWorker } from './workerd.ts';
 import { cpuNs, workerdPids } from './workerd-cpu.ts';
 
@@ -200,8 +201,6 @@ async function once(path: string): Promise<Run> {
   };
 }
 
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const results: Record<string, Run[]> = {
   '/untraced': [],
   '/js-stream': [],

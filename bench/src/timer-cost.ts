@@ -7,6 +7,7 @@
 // coalesced export's wait does) or is given a settled promise. Median of 15 rounds, ms a request.
 // Run: pnpm --filter @edgetrace/bench timer-cost
 
+import { median } from './stats.ts';
 import { startWorker } from './workerd.ts';
 import { cpuNs, workerdPids } from './workerd-cpu.ts';
 
@@ -34,9 +35,6 @@ export default {
     return new Response('ok');
   },
 };`;
-
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 console.log(
   '| flags | timers a request | promise (µs a request) | setTimeout, over it (µs a timer) | scheduler.wait, over it (µs a timer) |',

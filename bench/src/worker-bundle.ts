@@ -32,3 +32,14 @@ export async function bundle(
   });
   return result.outputFiles[0]?.contents ?? new Uint8Array();
 }
+
+/** A variant's Worker (its module in src/variants, without extension) as one script, bundled as wrangler would. */
+export async function workerScript(
+  file: string,
+  minify: boolean,
+  define: Record<string, string> = {},
+): Promise<string> {
+  return new TextDecoder().decode(
+    await bundle(`export { default } from './${file}.ts';`, 'neutral', minify, define),
+  );
+}

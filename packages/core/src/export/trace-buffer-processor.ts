@@ -213,7 +213,7 @@ class TraceBuffer implements TraceBufferProcessor {
    *
    * In a quiet isolate (no other trace open, and no flush within the bound before this one) the
    * trace leaves at once: no request is likely to join, and a wait that wakes a request only to
-   * export costs workerd about 0.3 ms of CPU (bench/README.md, "A quiet isolate exports at
+   * export costs workerd about 0.2–0.3 ms of CPU (bench/README.md, "A quiet isolate exports at
    * once"). Requests that overlap are coalesced, as is a burst from its second trace on.
    */
   async #coalesce(): Promise<void> {
