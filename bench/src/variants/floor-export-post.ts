@@ -1,7 +1,8 @@
 // The floor of any per-request export: bare Hono, and after each answer one POST of an
 // export's size (a two-span trace's OTLP JSON is about 2 KB) to the collector in `waitUntil`,
 // with its answer read. No span is made; what is left is the subrequest every per-request
-// exporter pays for, whoever's it is.
+// exporter pays for, whoever's it is. `postAfterEachRequest(ms)` gives the POST a deadline, as an OTLP
+// exporter must honour one (OTEL_EXPORTER_OTLP_TIMEOUT): floor-export-post-timeout.ts.
 
 import { createApp } from './app.js';
 import { stubFetch } from './stub-fetch.js';
@@ -9,15 +10,20 @@ import { stubFetch } from './stub-fetch.js';
 const BODY = new Uint8Array(2048).fill(32);
 const app = createApp((input, init) => fetch(input, init));
 
-export default {
-  async fetch(request: Request, env: unknown, ctx?: { waitUntil(p: Promise<unknown>): void }) {
-    const response = await app.fetch(request, env, ctx as never);
-    const post = stubFetch('http://collector.stub/v1/traces', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: BODY,
-    }).then((answer) => answer.text());
-    ctx?.waitUntil(post);
-    return response;
-  },
-};
+export function postAfterEachRequest(timeoutMs?: number) {
+  return {
+    async fetch(request: Request, env: unknown, ctx?: { waitUntil(p: Promise<unknown>): void }) {
+      const response = await app.fetch(request, env, ctx as never);
+      const post = stubFetch('http://collector.stub/v1/traces', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: BODY,
+        ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
+      }).then((answer) => answer.text());
+      ctx?.waitUntil(post);
+      return response;
+    },
+  };
+}
+
+export default postAfterEachRequest();
