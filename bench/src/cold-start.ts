@@ -17,6 +17,7 @@ const VARIANTS = [
   BARE,
   { name: 'edgetrace, `createOtlpExporter()` at module scope', file: 'edgetrace' },
   ...PEERS.slice(1),
+  { name: 'edgetrace, provider made at load', file: 'edgetrace-at-load' },
 ];
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 

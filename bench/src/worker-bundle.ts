@@ -1,7 +1,7 @@
 // Bundling a benchmark variant (src/variants) as wrangler would for a Worker (neutral platform,
 // the workerd and worker conditions), or for Node; shared by request-cost and bundle-floor.
 import { builtinModules } from 'node:module';
-import { build, type Plugin } from 'esbuild';
+import { build, type OutputFile, type Plugin } from 'esbuild';
 
 const variants = `${import.meta.dirname}/variants`;
 
@@ -12,6 +12,18 @@ export async function bundle(
   define: Record<string, string> = {},
   plugins: Plugin[] = [],
 ): Promise<Uint8Array> {
+  const [script] = await buildOutputs(entry, platform, minify, define, plugins, false);
+  return script?.contents ?? new Uint8Array();
+}
+
+async function buildOutputs(
+  entry: string,
+  platform: 'node' | 'neutral',
+  minify: boolean,
+  define: Record<string, string>,
+  plugins: Plugin[],
+  sourcemap: boolean,
+): Promise<OutputFile[]> {
   const result = await build({
     // The collector URL and coalescing bound a workerd run may set (stub-fetch.ts, edgetrace-bound.ts).
     define: { COALESCE_MS: '0', COLLECTOR_URL: '""', ...define },
@@ -23,6 +35,7 @@ export async function bundle(
     target: 'es2022',
     write: false,
     plugins,
+    ...(sourcemap ? { sourcemap: 'external' as const, outfile: 'worker.mjs' } : {}),
     // Node built-ins stay imports: workerd provides them under nodejs_compat.
     external: ['node:*', 'cloudflare:*', ...builtinModules],
     ...(platform === 'neutral'
@@ -30,7 +43,8 @@ export async function bundle(
       : {}),
     logLevel: 'error',
   });
-  return result.outputFiles[0]?.contents ?? new Uint8Array();
+  // The script first, then its map.
+  return result.outputFiles.sort((a, b) => Number(a.path.endsWith('.map')) - Number(b.path.endsWith('.map')));
 }
 
 /** A variant's Worker (its module in src/variants, without extension) as one script, bundled as wrangler would. */
@@ -42,4 +56,17 @@ export async function workerScript(
   return new TextDecoder().decode(
     await bundle(`export { default } from './${file}.ts';`, 'neutral', minify, define),
   );
+}
+
+/** A variant's Worker minified, as workerScript makes it, with its source map (version 3, as JSON). */
+export async function workerScriptWithMap(file: string): Promise<{ script: string; map: string }> {
+  const [script, map] = await buildOutputs(
+    `export { default } from './${file}.ts';`,
+    'neutral',
+    true,
+    {},
+    [],
+    true,
+  );
+  return { script: script?.text ?? '', map: map?.text ?? '' };
 }
