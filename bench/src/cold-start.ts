@@ -17,7 +17,11 @@ const VARIANTS = [
   BARE,
   { name: 'edgetrace, `createOtlpExporter()` at module scope', file: 'edgetrace' },
   ...PEERS.slice(1),
-  { name: 'edgetrace, provider made at load', file: 'edgetrace-at-load' },
+  { name: 'edgetrace, `tracing({ env })`: its provider made at load', file: 'edgetrace-at-load' },
+  {
+    name: 'the same with a hand-made CLIENT span that ends at its headers',
+    file: 'edgetrace-at-load-hand-made',
+  },
 ];
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 

@@ -90,7 +90,11 @@ async function bundleWorker(options: WorkerdOptions): Promise<string> {
     conditions: ['workerd', 'worker', 'import'],
     // As wrangler does: with Node compatibility, workerd provides Node's modules (an SDK's
     // Node-only paths import them, unused in a Worker), to CommonJS dependencies as well.
-    external: nodeCompat ? [...builtinModules, ...builtinModules.map((name) => `node:${name}`)] : [],
+    // workerd's own modules (`cloudflare:workers`) are the runtime's, with or without it.
+    external: [
+      'cloudflare:*',
+      ...(nodeCompat ? [...builtinModules, ...builtinModules.map((name) => `node:${name}`)] : []),
+    ],
     ...(nodeCompat
       ? { banner: { js: "import { createRequire } from 'node:module'; const require = createRequire('/');" } }
       : {}),

@@ -137,6 +137,23 @@ describe('instrumentHandler(): the server span', () => {
     expect(server?.resource.attributes['service.name']).toBe('from-env');
   });
 
+  it('reads OTEL_* and gives the exporter function the env option in place of the env argument', async () => {
+    const exporter = createMemoryExporter();
+    const seen: unknown[] = [];
+    const env = { OTEL_SERVICE_NAME: 'from-option' };
+    const { run } = traced(() => new Response('ok'), {
+      env,
+      exporter: (given) => {
+        seen.push(given);
+        return exporter;
+      },
+    });
+    await run('https://a.example/', undefined, { OTEL_SERVICE_NAME: 'from-request' });
+    const server = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER);
+    expect(server?.resource.attributes['service.name']).toBe('from-option');
+    expect(seen).toEqual([env]);
+  });
+
   it('adds the W3C Server-Timing metric when traceResponse is on', async () => {
     const { run } = traced(() => new Response('ok', { headers: { 'server-timing': 'db;dur=5' } }), {
       traceResponse: true,

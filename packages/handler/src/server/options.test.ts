@@ -27,7 +27,13 @@ describe('prepareServer', () => {
     const setup = prepareServer({}, ENTRY);
     expect(setup).toEqual({
       entry: ENTRY,
-      provider: { provider: undefined, providerOptions: {}, exporter: undefined, register: true },
+      provider: {
+        provider: undefined,
+        providerOptions: {},
+        exporter: undefined,
+        env: undefined,
+        register: true,
+      },
       requestHeaders: [],
       responseHeaders: [],
       isStreaming: isStreamingResponse,
@@ -116,6 +122,22 @@ describe('prepareServer', () => {
         'tracing(): exporter must be an exporter (createOtlpExporter()) or a function of env',
       );
     }
+  });
+
+  it('takes an env object, and refuses anything else or an env beside a provider', () => {
+    const env = { OTEL_SERVICE_NAME: 'api' };
+    expect(prepareServer({ env }, ENTRY).provider.env).toBe(env);
+    for (const [given, named] of [
+      ['OTEL_SERVICE_NAME=api', 'string'],
+      [null, 'null'],
+    ] as const) {
+      expect(refusal({ env: given })).toContain(
+        `tracing(): env must be the Worker's env object (import { env } from 'cloudflare:workers'), got ${named}`,
+      );
+    }
+    expect(refusal({ provider: createTracerProvider(), env })).toContain(
+      'with a provider, configure env on createTracerProvider() instead',
+    );
   });
 
   it('refuses an isStreaming that is not a function', () => {

@@ -17,7 +17,14 @@ const ENTRY = 'instrumentWorker()';
 afterEach(resetGlobals);
 
 function setupOf(overrides: Partial<ProviderSetup> = {}): ProviderSetup {
-  return { provider: undefined, providerOptions: {}, exporter: undefined, register: false, ...overrides };
+  return {
+    provider: undefined,
+    providerOptions: {},
+    exporter: undefined,
+    env: undefined,
+    register: false,
+    ...overrides,
+  };
 }
 
 /** Ends a child span and leaves its root open; returns the root's trace id and a way to end it. */

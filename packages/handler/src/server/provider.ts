@@ -65,9 +65,9 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 const isPlain = (value: unknown): boolean => Array.isArray(value) || isPlainObject(value);
 
-/** Whether two entry points asked for the same provider: the same exporter, and options equal value by value. */
+/** Whether two entry points asked for the same provider: the same exporter and `env`, and options equal value by value. */
 function sameSetup(a: ProviderSetup, b: ProviderSetup): boolean {
-  return a.exporter === b.exporter && sameValue(a.providerOptions, b.providerOptions);
+  return a.exporter === b.exporter && a.env === b.env && sameValue(a.providerOptions, b.providerOptions);
 }
 
 /** The provider another entry point made from the same options, while it is still the registered one. */

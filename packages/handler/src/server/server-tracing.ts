@@ -1,14 +1,21 @@
 // The SERVER span of one incoming request or event, shared by every entry point (`tracing()`,
-// `instrumentHandler`, `instrumentWorker`): the isolate's provider made on the first call, the
-// caller's trace continued, the span named and ended when the answer does — at once, or when a
-// streamed body finishes or the client cancels it — and the trace handed to `waitUntil`, so that
-// export never delays a response.
-import { type EdgeTracerProvider, flushOnExit, VERSION } from '@edgetrace/core';
+// `instrumentHandler`, `instrumentWorker`): the isolate's provider made on the first call (or as
+// the module loads, with the `env` option in workerd), the caller's trace continued, the span
+// named and ended when the answer does — at once, or when a streamed body finishes or the client
+// cancels it — and the trace handed to `waitUntil`, so that export never delays a response.
+import {
+  type AsyncLocalStorageClass,
+  type EdgeTracerProvider,
+  type EnvSource,
+  flushOnExit,
+  VERSION,
+} from '@edgetrace/core';
 import {
   createSpanEnd,
   endSpanWithBody,
   errorType,
   guarded,
+  isWorkerd,
   materializeBody,
   recordHeaders,
   recordStatus,
@@ -119,6 +126,23 @@ export class ServerTracing {
     this.#setup = setup;
     this.#scope = scope;
     this.#routeFailed = `${setup.entry}: the route function threw; the span is named by method only`;
+    const { env, provider } = setup.provider;
+    if (env !== undefined && provider === undefined && isWorkerd()) this.#makeAtLoad(env);
+  }
+
+  /**
+   * With `env` given in workerd: the provider made as the module loads, its setup off the first
+   * request. Workers' requests all have `waitUntil`, so it is the Workers provider. Nothing is
+   * shared with a request: a first request that comes before this is done makes the provider
+   * itself, and whichever finishes first is kept. A failure here is left to the first request,
+   * which meets it again and reports it as it would have.
+   */
+  #makeAtLoad(env: EnvSource): void {
+    asyncLocalStorageFor(this.#setup.provider)
+      .then((storage) => {
+        this.#tracing ??= this.#build(env, true, storage);
+      })
+      .catch(() => undefined);
   }
 
   /** The entry point's name, for messages (`tracing()`). */
@@ -132,20 +156,23 @@ export class ServerTracing {
   }
 
   /**
-   * Makes the isolate's provider on the first request, when the Worker's `env` is known.
+   * Makes the isolate's provider on the first request, when the Worker's `env` is known (the
+   * `env` option, if given, is read in its place).
    * workerd's `nodejs_als` flag has AsyncLocalStorage only through a dynamic import; each first
    * request awaits its own (no promise is shared between requests), the first to finish makes it.
    */
   async make(env: unknown, waitUntil: WaitUntil | undefined): Promise<Tracing> {
-    const setup = this.#setup;
-    const storage = await asyncLocalStorageFor(setup.provider);
-    this.#tracing ??= (() => {
-      const provider = createProvider(setup.provider, setup.entry, env, waitUntil !== undefined, storage);
-      // Servers keep spans in a batch; a stopped process must not lose them.
-      if (waitUntil === undefined && setup.flushOnExit) flushOnExit(provider);
-      return { provider, tracer: provider.getTracer(this.#scope, VERSION) };
-    })();
+    const storage = await asyncLocalStorageFor(this.#setup.provider);
+    this.#tracing ??= this.#build(this.#setup.provider.env ?? env, waitUntil !== undefined, storage);
     return this.#tracing;
+  }
+
+  #build(env: unknown, edge: boolean, storage: AsyncLocalStorageClass | undefined): Tracing {
+    const setup = this.#setup;
+    const provider = createProvider(setup.provider, setup.entry, env, edge, storage);
+    // Servers keep spans in a batch; a stopped process must not lose them.
+    if (!edge && setup.flushOnExit) flushOnExit(provider);
+    return { provider, tracer: provider.getTracer(this.#scope, VERSION) };
   }
 
   /** Whether this is the isolate's first invocation, recorded where the runtime is a FaaS one. */
