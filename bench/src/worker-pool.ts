@@ -3,7 +3,7 @@
 // time, each read to its end, through an execution context whose `waitUntil` promises are all
 // awaited before it returns, so every export's work falls inside it.
 
-/** The `traceparent` a benchmark request carries when requests are sent one at a time. */
+/** The `traceparent` of requests sent one by one from outside a loop (wall time, cold start, one invocation at a time). */
 export const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 /**

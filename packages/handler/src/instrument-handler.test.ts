@@ -154,6 +154,18 @@ describe('instrumentHandler(): the server span', () => {
     expect(seen).toEqual([env]);
   });
 
+  it('heeds OTEL_LOG_LEVEL from env in what making the exporter reports', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const handler = instrumentHandler(
+      (_request: Request, _env: unknown, _ctx: unknown) => new Response('ok'),
+    );
+    const execution = executionContext();
+    // No endpoint: the exporter made from env would warn, but the Worker's level says errors only.
+    await handler(new Request('https://a.example/'), { OTEL_LOG_LEVEL: 'error' }, execution.ctx);
+    await execution.settled();
+    expect(warn).not.toHaveBeenCalled();
+  });
+
   it('adds the W3C Server-Timing metric when traceResponse is on', async () => {
     const { run } = traced(() => new Response('ok', { headers: { 'server-timing': 'db;dur=5' } }), {
       traceResponse: true,
