@@ -60,11 +60,12 @@ export interface ServerOptions extends ProviderOptions {
    */
   exporter?: ExporterOption;
   /**
-   * Where `OTEL_*` variables (and the `exporter` function's `env`) are read from, in place of the
-   * first request's `env`: on Workers, the `env` of `import { env } from 'cloudflare:workers'`.
-   * Given in workerd, the provider is made as the module loads rather than at the first request,
-   * which takes its setup (about 1.3 ms of CPU) off that request; the exporter function then runs
-   * at load too. @default the first request's (or event's) `env`, and `process.env`
+   * Where `OTEL_*` variables are read from (outside workerd, `process.env` after it), and the
+   * `env` an `exporter` function gets, in place of the first request's `env`: on Workers, the
+   * `env` of `import { env } from 'cloudflare:workers'`. Given in workerd with no exporter
+   * function, the provider is made as the module loads rather than at the first request, which
+   * takes its setup (about 1.3 ms of CPU) off that request. @default the first request's (or
+   * event's) `env`
    */
   env?: EnvSource;
   /**

@@ -60,6 +60,8 @@ const headersGetter: TextMapGetter<Headers> = {
 export interface Tracing {
   readonly provider: EdgeTracerProvider;
   readonly tracer: Tracer;
+  /** Whether it is the Workers provider: traces buffered whole, each flushed in `waitUntil`. */
+  readonly edge: boolean;
 }
 
 /** One request's (or event's) span, as started. */
@@ -126,16 +128,20 @@ export class ServerTracing {
     this.#setup = setup;
     this.#scope = scope;
     this.#routeFailed = `${setup.entry}: the route function threw; the span is named by method only`;
-    const { env, provider } = setup.provider;
-    if (env !== undefined && provider === undefined && isWorkerd()) this.#makeAtLoad(env);
+    const { env, provider, exporter } = setup.provider;
+    // Not with an exporter function: user code that may need a request's scope (Workers allow
+    // no I/O, timers or random values at load) runs at the first request, as without `env`.
+    if (env !== undefined && provider === undefined && typeof exporter !== 'function' && isWorkerd()) {
+      this.#makeAtLoad(env);
+    }
   }
 
   /**
    * With `env` given in workerd: the provider made as the module loads, its setup off the first
-   * request. Workers' requests all have `waitUntil`, so it is the Workers provider. Nothing is
-   * shared with a request: a first request that comes before this is done makes the provider
-   * itself, and whichever finishes first is kept. A failure here is left to the first request,
-   * which meets it again and reports it as it would have.
+   * request. It is the Workers provider, as a Worker's requests have `waitUntil`; a call without
+   * one (a Durable Object's `fetch`) has its trace flushed unawaited (`flush`). Nothing is shared
+   * with a request: a first request that comes before this is done makes the provider itself,
+   * and whichever finishes first is kept. Should making it throw, the first request makes it.
    */
   #makeAtLoad(env: EnvSource): void {
     asyncLocalStorageFor(this.#setup.provider)
@@ -172,7 +178,7 @@ export class ServerTracing {
     const provider = createProvider(setup.provider, setup.entry, env, edge, storage);
     // Servers keep spans in a batch; a stopped process must not lose them.
     if (!edge && setup.flushOnExit) flushOnExit(provider);
-    return { provider, tracer: provider.getTracer(this.#scope, VERSION) };
+    return { provider, tracer: provider.getTracer(this.#scope, VERSION), edge };
   }
 
   /** Whether this is the isolate's first invocation, recorded where the runtime is a FaaS one. */
@@ -322,13 +328,17 @@ function withHeader(response: Response, name: string, value: string): Response {
 
 /**
  * Exports after the answer: on Workers, `waitUntil` waits for this trace's export; elsewhere the
- * batch processor's timer exports.
+ * batch processor's timer exports. A Workers provider serving a call without `waitUntil` (a
+ * Durable Object's `fetch`, with the provider made at load) flushes the trace unawaited.
  */
 function flush(started: ServerSpan): void {
   const { waitUntil } = started;
-  if (waitUntil === undefined) return;
-  const { provider } = started.tracing;
+  const { provider, edge } = started.tracing;
   const traceId = started.span.spanContext().traceId;
+  if (waitUntil === undefined) {
+    if (edge) void provider.forceFlush(traceId);
+    return;
+  }
   // Only this request's trace: workerd does not resolve promises of another request's I/O. The
   // flush starts a microtask later, once `waitUntil` has answered: with coalesced export this
   // request may wait for other requests' traces too, which only a request kept alive can do. A
