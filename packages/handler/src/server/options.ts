@@ -64,7 +64,7 @@ export interface ServerOptions extends ProviderOptions {
    * `env` an `exporter` function gets, in place of the first request's `env`: on Workers, the
    * `env` of `import { env } from 'cloudflare:workers'`. Given in workerd with no exporter
    * function, the provider is made as the module loads rather than at the first request, which
-   * takes its setup (about 1.3 ms of CPU) off that request. @default the first request's (or
+   * takes its setup (1.3–1.5 ms of CPU) off that request. @default the first request's (or
    * event's) `env`
    */
   env?: EnvSource;
