@@ -14,10 +14,14 @@ interface Worker {
   fetch(request: Request, env: unknown, ctx?: never): Response | Promise<Response>;
 }
 
+export interface PostingWorker {
+  fetch(request: Request, env: unknown, ctx?: { waitUntil(p: Promise<unknown>): void }): Promise<Response>;
+}
+
 export function postAfterEachRequest(
   timeoutMs?: number,
   worker: Worker = createApp((input, init) => fetch(input, init)),
-) {
+): PostingWorker {
   return {
     async fetch(request: Request, env: unknown, ctx?: { waitUntil(p: Promise<unknown>): void }) {
       const response = await worker.fetch(request, env, ctx as never);
