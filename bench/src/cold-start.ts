@@ -9,6 +9,7 @@ import type { Miniflare } from 'miniflare';
 import { BARE, PEERS } from './peers.ts';
 import { median } from './stats.ts';
 import { workerScript } from './worker-bundle.ts';
+import { TRACEPARENT } from './worker-pool.ts';
 import { startWorker } from './workerd.ts';
 import { cpuNs, workerdPids } from './workerd-cpu.ts';
 
@@ -23,7 +24,6 @@ const VARIANTS = [
     file: 'edgetrace-at-load-hand-made',
   },
 ];
-const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 interface Times {
   ready: number[];

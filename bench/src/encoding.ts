@@ -12,6 +12,7 @@ import { encodeTracesBytes } from '@edgetrace/otlp';
 import { SpanKind } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { toReadableSpans } from '../../packages/otlp/src/test-support/readable-span.ts';
+import { median } from './stats.ts';
 
 const SPANS = 1_000;
 const RUNS = 15;
@@ -48,11 +49,6 @@ async function makeSpans(distinct: boolean): Promise<SpanData[]> {
   }
   await provider.forceFlush();
   return memory.getFinishedSpans();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 interface Measured {

@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { Miniflare } from 'miniflare';
+import { median } from './stats.ts';
 import { bundle } from './worker-bundle.ts';
 import { POOL, TRACEPARENT } from './worker-pool.ts';
 import { startWorker } from './workerd.ts';
@@ -75,11 +76,6 @@ async function loop(handler, path, n, env, ctx) {
     await response.text();
   }
 }`;
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 
 interface Figure {
   median: number;

@@ -332,13 +332,13 @@ function withHeader(response: Response, name: string, value: string): Response {
  * Durable Object's `fetch`, with the provider made at load) flushes the trace unawaited.
  */
 function flush(started: ServerSpan): void {
-  const { waitUntil } = started;
-  const { provider, edge } = started.tracing;
-  const traceId = started.span.spanContext().traceId;
+  const { waitUntil, tracing } = started;
   if (waitUntil === undefined) {
-    if (edge) void provider.forceFlush(traceId);
+    if (tracing.edge) void tracing.provider.forceFlush(started.span.spanContext().traceId);
     return;
   }
+  const { provider } = tracing;
+  const traceId = started.span.spanContext().traceId;
   // Only this request's trace: workerd does not resolve promises of another request's I/O. The
   // flush starts a microtask later, once `waitUntil` has answered: with coalesced export this
   // request may wait for other requests' traces too, which only a request kept alive can do. A
